@@ -1,0 +1,131 @@
+"""MkDocs hooks: render data into pages, mark code blocks, add glossary tooltips.
+
+Each page is written once per language (page.zh.md / page.en.md). Pages never hold
+hand-made copies of data: they carry a placeholder such as ``<!-- render:glossary -->``
+and this hook replaces it, at build time, with content made from the data files in
+the page's language. An unknown placeholder fails the build and names the page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import site_data  # noqa: E402  (scripts/site_data.py, shared with the tests)
+
+RENDER = re.compile(r"<!--\s*render:([\w-]+)(?:\s+([^>]*?))?\s*-->")
+CONTINUES = re.compile(r"^<!--\s*pytest-codeblocks:cont\s*-->\s*$", re.M)
+SKIP = re.compile(r'^<!--\s*pytest\.mark\.skip\(reason="([^"]+)"\)\s*-->\s*$', re.M)
+
+NOTE = {
+    "continues": {
+        "zh": "接上一段代码：请在同一个 Python 会话中先运行上一段。",
+        "en": "Continues the previous block: run that one first, in the same Python session.",
+    },
+    "skipped": {
+        "zh": "本段代码未在本站的构建机上运行：",
+        "en": "This block is not run on the machine that builds the site: ",
+    },
+    "tested": {
+        "zh": "本页代码的测试环境",
+        "en": "Code on this page tested with",
+    },
+}
+
+
+def page_language(page) -> str:
+    """The page's language: 'zh' or 'en' (set by mkdocs-static-i18n)."""
+    locale = getattr(page.file, "locale", None)
+    if locale in ("zh", "en"):
+        return locale
+    return "en" if page.file.src_uri.endswith(".en.md") else "zh"
+
+
+def _render(match: re.Match, lang: str, page) -> str:
+    name, args = match.group(1), (match.group(2) or "").split()
+    renderer = site_data.RENDERERS.get(name)
+    if renderer is None:
+        known = ", ".join(sorted(site_data.RENDERERS))
+        raise ValueError(
+            f"page {page.file.src_uri}: unknown placeholder 'render:{name}' (known: {known})"
+        )
+    try:
+        return renderer(site_data.Context.for_url(lang, page.url), *args)
+    except Exception as exc:  # name the page, keep the cause
+        raise ValueError(f"page {page.file.src_uri}: render:{name} failed: {exc}") from exc
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    lang = page_language(page)
+    markdown = RENDER.sub(lambda m: _render(m, lang, page), markdown)
+    # Make the test markers visible: a reader must know a block continues the one before.
+    markdown = CONTINUES.sub(
+        lambda m: f'{m.group(0)}\n<p class="block-note">{NOTE["continues"][lang]}</p>\n', markdown
+    )
+    markdown = SKIP.sub(
+        lambda m: f'{m.group(0)}\n<p class="block-note">{NOTE["skipped"][lang]}'
+        f"{html.escape(m.group(1))}</p>\n",
+        markdown,
+    )
+    snippets = site_data.included_snippets(markdown)
+    if snippets:
+        versions = site_data.tested_versions(snippets)
+        line = " · ".join(f"{name} {version}" for name, version in versions)
+        colon = "：" if lang == "zh" else ": "
+        markdown += f'\n\n<p class="tested-with">{NOTE["tested"][lang]}{colon}{line}</p>\n'
+    return markdown
+
+
+# ---- glossary tooltips ---------------------------------------------------------------
+
+_NO_TOOLTIP_INSIDE = {"code", "pre", "a", "abbr", "h1", "h2", "h3", "h4", "h5", "h6",
+                      "script", "style", "svg", "button", "label", "title", "th", "nav"}
+_TAG = re.compile(r"(<[^>]+>)")
+_TAG_NAME = re.compile(r"<\s*(/)?\s*([a-zA-Z0-9]+)")
+
+
+def add_tooltips(content: str, lang: str, skip_terms: set[str] = frozenset()) -> str:
+    """Wrap the first occurrence of each glossary term in running text in <abbr title>."""
+    pending = {}
+    for entry in site_data.glossary():
+        term = entry[lang]
+        if term not in skip_terms:
+            pending[term] = entry[f"def_{lang}"]
+    # longest terms first, so 混合精度训练 wins over 混合精度
+    order = sorted(pending, key=len, reverse=True)
+    patterns = {
+        t: re.compile(re.escape(t) if lang == "zh" else rf"\b{re.escape(t)}\b", re.I if lang == "en" else 0)
+        for t in order
+    }
+    depth = 0
+    parts = _TAG.split(content)
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            m = _TAG_NAME.match(part)
+            if m and m.group(2).lower() in _NO_TOOLTIP_INSIDE and not part.endswith("/>"):
+                depth += -1 if m.group(1) else 1
+            continue
+        if depth > 0 or not part.strip():
+            continue
+        for term in order:
+            if term not in pending:
+                continue
+            found = patterns[term].search(part)
+            if found:
+                title = html.escape(pending.pop(term), quote=True)
+                part = f"{part[:found.start()]}<abbr title=\"{title}\">{found.group(0)}</abbr>{part[found.end():]}"
+                # the abbr is now inside this text: stop matching in the rest of this segment
+                break
+        parts[i] = part
+    return "".join(parts)
+
+
+def on_page_content(content: str, page, config, files) -> str:
+    lang = page_language(page)
+    if page.file.src_uri.startswith("glossary."):
+        return content  # the glossary page itself shows the definitions
+    return add_tooltips(content, lang)

@@ -1,0 +1,91 @@
+"""Shared helpers for the tests: paths, running snippets, expanding page includes."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import markdown
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import make_outputs  # noqa: E402
+import site_data  # noqa: E402
+
+PYTHON_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})\s*(?:python|py)\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=ticks)[ \t]*$",
+                          re.M | re.S)
+
+
+def zh_pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.zh.md"))
+
+
+def en_pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.en.md"))
+
+
+def all_pages() -> list[Path]:
+    return sorted(zh_pages() + en_pages())
+
+
+def rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def twin(page: Path) -> Path:
+    if page.name.endswith(".zh.md"):
+        return page.with_name(page.name[: -len(".zh.md")] + ".en.md")
+    return page.with_name(page.name[: -len(".en.md")] + ".zh.md")
+
+
+def front_matter(page: Path) -> dict:
+    text = page.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        return {}
+    return yaml.safe_load(text[4:text.index("\n---", 4)]) or {}
+
+
+def snippets_config() -> dict:
+    """The pymdownx.snippets settings of mkdocs.yml, so tests expand includes as the build does."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    for ext in config["markdown_extensions"]:
+        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
+            settings = ext["pymdownx.snippets"]
+            return {"base_path": [str(ROOT / p) for p in settings["base_path"]], "check_paths": True}
+    raise AssertionError("mkdocs.yml has no pymdownx.snippets settings")
+
+
+def expand_includes(text: str) -> str:
+    """The page's Markdown with every --8<-- include expanded, exactly as the site renders it."""
+    md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": snippets_config()})
+    return "\n".join(md.preprocessors["snippet"].run(text.split("\n")))
+
+
+def run_python_code(code: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run code as a reader would (python file.py from the repository root), deprecations as errors."""
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=make_outputs.snippet_env(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def load_snippet(name: str) -> ModuleType:
+    """Import snippets/<name>.py as a module (its __main__ part does not run)."""
+    path = ROOT / "snippets" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"snippet_{name.replace('/', '_')}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def extract_blocks(text: str):
+    """pytest-codeblocks' blocks of an (expanded) page: continuations merged, expected outputs attached."""
+    from pytest_codeblocks.main import extract_from_buffer
+    return extract_from_buffer(io.StringIO(text))
