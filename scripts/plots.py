@@ -1,0 +1,236 @@
+"""Plots drawn from the benchmark results file: one SVG per figure and language.
+
+Deterministic output: no timestamps in the SVG metadata, a fixed hash salt for element ids, and
+every number comes from the results file, so the same results always give the same bytes.
+Chinese labels use Noto Sans CJK SC shipped by the mplfonts package (no system fonts needed).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+FIGURES = ("roofline", "gemm", "inference", "training", "load")
+LANGS = ("zh", "en")
+
+T = {
+    "roofline_title": ("本机屋顶线模型", "Roofline of this machine"),
+    "intensity": ("算术强度（FLOP/字节）", "Arithmetic intensity (FLOP/byte)"),
+    "perf": ("可达性能（GFLOP/s）", "Attainable performance (GFLOP/s)"),
+    "bw_roof": ("内存带宽 {bw:.0f} GB/s", "Memory bandwidth {bw:.0f} GB/s"),
+    "peak_meas": ("实测 {dtype} GEMM 峰值 {v:.0f} GFLOP/s", "Measured {dtype} GEMM peak {v:.0f} GFLOP/s"),
+    "peak_theory": ("理论 fp32 峰值 {v:.0f} GFLOP/s", "Theoretical fp32 peak {v:.0f} GFLOP/s"),
+    "gemm_title": ("矩阵乘吞吐量", "GEMM throughput"),
+    "size": ("矩阵边长 n（n×n×n）", "Matrix size n (n×n×n)"),
+    "gops": ("吞吐量（G 次运算/秒）", "Throughput (G ops/s)"),
+    "amx_off": ("{dtype}，关闭 AMX", "{dtype}, AMX capped off"),
+    "inference_title": ("推理延迟相对 fp32 eager 的加速比", "Inference speedup over fp32 eager"),
+    "speedup": ("加速比（>1 更快）", "Speedup (>1 is faster)"),
+    "skipped": ("未测：{r}", "not measured: {r}"),
+    "training_title": ("训练一步的耗时", "Time per training step"),
+    "ms": ("毫秒（中位数，误差线为四分位距）", "Milliseconds (median; bars show the interquartile range)"),
+    "load_title": ("加载 state_dict：时间与峰值内存", "Loading a state_dict: time and peak memory"),
+    "load_s": ("加载并读取全部张量（秒）", "Load and read every tensor (s)"),
+    "load_mb": ("内存增量（MiB）", "Memory added (MiB)"),
+    "peak_after_load": ("加载后的峰值", "peak after loading"),
+    "private_after_read": ("读取后的私有内存", "private after reading"),
+    "mlp": ("MLP", "MLP"), "cnn": ("CNN", "CNN"),
+    "stamp": ("测于 {cpu}，{threads} 线程，{date}", "Measured on {cpu}, {threads} threads, {date}"),
+}
+
+
+def t(key: str, lang: str, **kw) -> str:
+    return T[key][LANGS.index(lang)].format(**kw)
+
+
+def setup_fonts() -> None:
+    spec = importlib.util.find_spec("mplfonts")
+    if spec and spec.submodule_search_locations:
+        font = Path(spec.submodule_search_locations[0]) / "fonts" / "NotoSansCJKsc-Regular.otf"
+        if font.exists():
+            font_manager.fontManager.addfont(str(font))
+    plt.rcParams.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": ["Noto Sans CJK SC", "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "svg.hashsalt": "dl-perf",
+        "svg.fonttype": "path",
+        "figure.dpi": 100,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+    })
+
+
+def stamp(fig, host: dict, lang: str) -> None:
+    fig.text(0.99, 0.01, t("stamp", lang, cpu=host["cpu"], threads=host["threads"], date=host["date"][:10]),
+             ha="right", va="bottom", fontsize=7, color="#666")
+
+
+def measured(results: dict, case: str) -> list[dict]:
+    return [r for r in results["records"] if r["case"] == case and "median_s" in r]
+
+
+def gemm_peaks(results: dict) -> dict[str, float]:
+    """Best measured GEMM ops/s per dtype."""
+    peaks: dict[str, float] = {}
+    for r in measured(results, "gemm"):
+        peaks[r["variant"]] = max(peaks.get(r["variant"], 0), r["ops_per_s"])
+    return peaks
+
+
+def bandwidth(results: dict) -> float | None:
+    rows = measured(results, "bandwidth")
+    return rows[0]["bytes_per_s"] if rows else None
+
+
+def model_points(results: dict) -> list[tuple[str, float, float]]:
+    """(label, FLOP/byte, achieved FLOP/s) of the fp32 eager model cases and the triad."""
+    points = []
+    for case, label in (("mlp_inference", "MLP"), ("cnn_inference", "CNN")):
+        for r in measured(results, case):
+            if r["variant"] == "fp32 eager":
+                moved = r["param_bytes"] + r["input_bytes"]
+                points.append((f"{label} fp32", r["flops"] / moved, r["flops"] / r["median_s"]))
+    for r in measured(results, "bandwidth"):
+        points.append(("triad", 2 / 12, 2 * r["n"] / r["median_s"]))  # 2 FLOP per 12 bytes
+    for r in measured(results, "compile_fusion"):
+        if r["variant"].startswith("element-wise"):
+            points.append((r["variant"].replace("element-wise ", "gelu "), r["flops"] / r["bytes"], r["flops"] / r["median_s"]))
+    return points
+
+
+def plot_roofline(results: dict, lang: str):
+    import numpy as np
+    bw, peaks = bandwidth(results), gemm_peaks(results)
+    if not bw or "fp32" not in peaks:
+        return None
+    fig, ax = plt.subplots(figsize=(7, 4.4))
+    x = np.logspace(-2, 3, 200)
+    ax.loglog(x, np.minimum(x * bw, peaks["fp32"]) / 1e9, color="C0", lw=2, label=t("bw_roof", lang, bw=bw / 1e9))
+    for i, (dtype, v) in enumerate(sorted(peaks.items())):
+        ax.axhline(v / 1e9, color=f"C{i + 1}", ls="--", lw=1, label=t("peak_meas", lang, dtype=dtype, v=v / 1e9))
+    theory = results["host"]["theoretical_peak"].get("fp32", {}).get("ops_per_s")
+    if theory:
+        ax.axhline(theory / 1e9, color="#999", ls=":", lw=1, label=t("peak_theory", lang, v=theory / 1e9))
+    for label, ai, perf in model_points(results):
+        ax.plot(ai, perf / 1e9, "o", color="black", ms=4)
+        ax.annotate(label, (ai, perf / 1e9), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.set_xlabel(t("intensity", lang))
+    ax.set_ylabel(t("perf", lang))
+    ax.set_title(t("roofline_title", lang))
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def plot_gemm(results: dict, lang: str):
+    rows = measured(results, "gemm")
+    if not rows:
+        return None
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for i, dtype in enumerate(("fp32", "bf16", "int8")):
+        pts = [(r["n"], r["ops_per_s"] / 1e9) for r in rows if r["variant"] == dtype]
+        if pts:
+            ax.plot(*zip(*pts), "o-", color=f"C{i}", label=dtype)
+        off = [(r["n"], r["ops_per_s"] / 1e9) for r in measured(results, "gemm_amx_off") if r["variant"] == dtype]
+        if off:
+            ax.plot(*zip(*off), "s--", color=f"C{i}", alpha=0.6, label=t("amx_off", lang, dtype=dtype))
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel(t("size", lang))
+    ax.set_ylabel(t("gops", lang))
+    ax.set_title(t("gemm_title", lang))
+    ax.legend(fontsize=8)
+    return fig
+
+
+def speedups(results: dict, case: str) -> list[tuple[str, float | None, str | None]]:
+    rows = [r for r in results["records"] if r["case"] == case]
+    base = next((r["median_s"] for r in rows if r["variant"] == "fp32 eager" and "median_s" in r), None)
+    return [(r["variant"], base / r["median_s"] if base and "median_s" in r else None, r.get("skipped")) for r in rows]
+
+
+def plot_inference(results: dict, lang: str):
+    cases = [(c, t(k, lang)) for c, k in (("mlp_inference", "mlp"), ("cnn_inference", "cnn"))
+             if any(r["case"] == c for r in results["records"])]
+    if not cases:
+        return None
+    fig, axes = plt.subplots(1, len(cases), figsize=(8, 4.2), squeeze=False)
+    for ax, (case, label) in zip(axes[0], cases):
+        data = speedups(results, case)
+        names = [d[0] for d in data][::-1]
+        values = [d[1] or 0 for d in data][::-1]
+        colors = ["#c62828" if v and v < 1 else "#2e7d32" for v in values]
+        ax.barh(names, values, color=colors)
+        ax.axvline(1, color="black", lw=0.8)
+        for y, (v, d) in enumerate(zip(values, data[::-1])):
+            ax.text(v, y, f" {v:.2f}×" if v else " " + ("未测" if lang == "zh" else "not measured"), va="center", fontsize=7)
+        ax.set_xscale("log")
+        ax.set_title(label)
+        ax.set_xlabel(t("speedup", lang))
+        ax.tick_params(axis="y", labelsize=7)
+    fig.suptitle(t("inference_title", lang))
+    return fig
+
+
+def plot_training(results: dict, lang: str):
+    rows = measured(results, "training")
+    if not rows:
+        return None
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    names = [r["variant"] for r in rows]
+    ax.bar(names, [r["median_s"] * 1e3 for r in rows], yerr=[r["iqr_s"] * 1e3 for r in rows],
+           color=["C0" if "fp32" in n else "C1" for n in names], capsize=3)
+    ax.set_ylabel(t("ms", lang), fontsize=8)
+    ax.set_title(t("training_title", lang))
+    ax.tick_params(axis="x", labelsize=8)
+    return fig
+
+
+def plot_load(results: dict, lang: str):
+    rows = measured(results, "load")
+    if not rows:
+        return None
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8, 3.6))
+    names = [r["variant"] for r in rows]
+    a1.bar(names, [r["median_s"] for r in rows], yerr=[r["iqr_s"] for r in rows], color="C0", capsize=3)
+    a1.set_title(t("load_s", lang), fontsize=9)
+    import numpy as np
+    pos = np.arange(len(names))
+    a2.bar(pos - 0.2, [r["peak_after_load_mb"] for r in rows], 0.4, color="C2", label=t("peak_after_load", lang))
+    a2.bar(pos + 0.2, [r["private_after_read_mb"] for r in rows], 0.4, color="C3", label=t("private_after_read", lang))
+    a2.set_xticks(pos, names)
+    a2.legend(fontsize=7)
+    a2.set_title(t("load_mb", lang), fontsize=9)
+    fig.suptitle(t("load_title", lang))
+    return fig
+
+
+DRAW = {"roofline": plot_roofline, "gemm": plot_gemm, "inference": plot_inference, "training": plot_training,
+        "load": plot_load}
+
+
+def draw_all(results: dict, folder: Path) -> list[Path]:
+    """Draw every figure the results allow, in both languages; return the files written."""
+    setup_fonts()
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in FIGURES:
+        for lang in LANGS:
+            fig = DRAW[name](results, lang)
+            if fig is None:
+                continue
+            stamp(fig, results["host"], lang)
+            fig.tight_layout(rect=(0, 0.03, 1, 1))
+            path = folder / f"{name}.{lang}.svg"
+            tmp = path.with_suffix(".svg.tmp")
+            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+            plt.close(fig)
+            tmp.replace(path)
+            written.append(path)
+    return written
