@@ -11,6 +11,7 @@ and compare their output with these files.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -19,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+HOST_FILE = ROOT / "docs" / "outputs" / "host.json"
 OUTPUT_INCLUDE = re.compile(r"""--8<--\s+["'](docs/outputs/([\w/]+)\.txt)["']""")
 
 
@@ -33,7 +35,9 @@ def referenced_outputs() -> dict[Path, Path]:
 
 def snippet_env() -> dict[str, str]:
     """The environment snippets run in, here and in the tests: deprecations are errors."""
-    env = dict(os.environ, PYTHONWARNINGS="error::DeprecationWarning", PYTHONHASHSEED="0")
+    # DeprecationWarnings raised by the snippet's own calls (attributed to __main__) are errors;
+    # those torch raises about its own internals are not ours to fix.
+    env = dict(os.environ, PYTHONWARNINGS="error::DeprecationWarning:__main__", PYTHONHASHSEED="0")
     env.pop("ONEDNN_VERBOSE", None)
     return env
 
@@ -44,6 +48,20 @@ def run_snippet(path: Path, timeout: float = 300) -> str:
     if result.returncode != 0:
         raise SystemExit(f"error: {path.relative_to(ROOT)} exited {result.returncode}:\n{result.stderr[-2000:]}")
     return result.stdout
+
+
+def host_fingerprint() -> dict:
+    """What the outputs depend on: the CPU model and its instruction-set flags (those of docs/data/isa.yml)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import site_data
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        cpuinfo = ""
+    model = next((l.split(":", 1)[1].strip() for l in cpuinfo.splitlines() if l.startswith("model name")), "unknown")
+    flags = next((set(l.split(":", 1)[1].split()) for l in cpuinfo.splitlines() if l.startswith("flags")), set())
+    known = {f for e in site_data.isa_entries() for f in e["flags"]}
+    return {"cpu": model, "isa_flags": sorted(flags & known)}
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -62,11 +80,15 @@ def main(argv: list[str] | None = None) -> int:
         outputs = {o: s for o, s in outputs.items() if any(n in str(o) for n in args.names)}
         if not outputs:
             parser.error(f"no output included by a page matches {args.names}")
+    host = host_fingerprint()
+    if args.names and HOST_FILE.is_file() and json.loads(HOST_FILE.read_text()) != host:
+        raise SystemExit("error: the other outputs were recorded on a different CPU; run make outputs without names")
     for out, snippet in outputs.items():
         if not snippet.exists():
             raise SystemExit(f"error: {out.relative_to(ROOT)} is included by a page but {snippet.relative_to(ROOT)} does not exist")
         write_atomically(out, run_snippet(snippet))
         print(f"wrote {out.relative_to(ROOT)}")
+    write_atomically(HOST_FILE, json.dumps(host, indent=1) + "\n")
     return 0
 
 

@@ -37,6 +37,14 @@ NOTE = {
 }
 
 
+def on_config(config):
+    # `make serve` rebuilds in the same process: forget data files read by the previous build
+    for value in vars(site_data).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+    return config
+
+
 def page_language(page) -> str:
     """The page's language: 'zh' or 'en' (set by mkdocs-static-i18n)."""
     locale = getattr(page.file, "locale", None)

@@ -205,7 +205,7 @@ def broken_project(tmp_path):
 
 @pytest.mark.parametrize(("include", "message"), [
     ('--8<-- "snippets/no_such_area/missing.py"', "snippets/no_such_area/missing.py"),
-    ('--8<-- "snippets/cpu/cpu_flags.py:no_such_section"', "no_such_section"),
+    ('--8<-- "snippets/cpu/gemm.py:no_such_section"', "no_such_section"),
     ("<!-- render:no_such_table -->", "render:no_such_table"),
 ])
 def test_bad_include_fails_build_naming_page_and_file(broken_project, include, message):
