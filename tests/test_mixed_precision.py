@@ -38,5 +38,5 @@ def test_bf16_inference_paths_agree_with_fp32():
 def test_bf16_autocast_training_follows_fp32_within_tolerance():
     fp32, bf16 = train.loss_curve(bf16=False, steps=20), train.loss_curve(bf16=True, steps=20)
     assert fp32[-1] < fp32[0] * 0.9, "the task is not being learned"
-    assert max(abs(a - b) for a, b in zip(fp32, bf16)) < 0.01
+    assert max(abs(a - b) for a, b in zip(fp32, bf16)) < 1e-3  # the tolerance the page states
     assert fp32 != bf16, "autocast did nothing: the curves are bit-identical"

@@ -82,3 +82,66 @@ def test_all_three_loaders_give_identical_tensors(tmp_path):
         assert all(torch.equal(state[k], reference[k]) for k in state)
     model = load_speed.into_meta_model(load_speed.load_mmap(pt), 8)
     assert model[0].weight.device.type == "cpu" and torch.equal(model[0].weight, reference["0.weight"])
+
+
+# ---- checkpoints, safety, bad input ------------------------------------------------------------
+
+checkpoint = load_snippet("saving/checkpoint")
+unsafe = load_snippet("saving/unsafe_pickle")
+bad = load_snippet("saving/bad_files")
+
+
+def test_resumed_training_reproduces_the_uninterrupted_run_exactly(tmp_path):
+    straight = checkpoint.run(6, None, tmp_path)
+    resumed = checkpoint.run(6, 2, tmp_path)
+    assert resumed == straight
+
+
+def test_resuming_without_the_rng_state_diverges(tmp_path, monkeypatch):
+    """The exactness above depends on restoring the RNG state: without it the runs differ."""
+    straight = checkpoint.run(6, None, tmp_path)
+    monkeypatch.setattr(checkpoint.torch, "set_rng_state", lambda state: None)
+    assert checkpoint.run(6, 2, tmp_path) != straight
+
+
+def test_checkpoint_loads_with_weights_only(tmp_path):
+    model, optimizer, scheduler = checkpoint.make_run()
+    checkpoint.save_checkpoint(tmp_path / "c.pt", model, optimizer, scheduler, epoch=4)
+    assert torch.load(tmp_path / "c.pt", weights_only=True)["epoch"] == 4
+
+
+def test_malicious_pickle_runs_only_without_weights_only(tmp_path):
+    path, marker = tmp_path / "evil.pt", tmp_path / "marker"
+    unsafe.write_malicious_checkpoint(path, marker)
+    assert unsafe.try_load(path, weights_only=True).startswith("refused") and not marker.exists()
+    assert unsafe.try_load(path, weights_only=False) == "loaded" and marker.exists()
+
+
+def test_safe_globals_allow_exactly_the_named_class(tmp_path):
+    path = tmp_path / "config.pt"
+    torch.save({"config": unsafe.TrainConfig(lr=0.5, epochs=1)}, path)
+    assert unsafe.try_load(path, weights_only=True).startswith("refused")
+    with torch.serialization.safe_globals([unsafe.TrainConfig]):
+        assert torch.load(path)["config"] == unsafe.TrainConfig(lr=0.5, epochs=1)
+
+
+def test_safetensors_cannot_hold_an_object(tmp_path):
+    from safetensors.torch import save_file
+    with pytest.raises(Exception):
+        save_file({"config": unsafe.TrainConfig(lr=0.1, epochs=1)}, tmp_path / "x.safetensors")
+
+
+def test_bad_files_fail_with_the_documented_errors(tmp_path):
+    assert bad.not_a_checkpoint(tmp_path).startswith(("IndexError", "UnpicklingError", "RuntimeError"))
+    assert "central directory" in bad.truncated(tmp_path)
+    strict, loose = bad.mismatched_keys()
+    assert "Missing key(s)" in strict and "'fc.weight'" in loose and "'0.weight'" in loose
+    assert bad.mismatched_shape().startswith("size mismatch for weight")
+
+
+def test_zip_archive_holds_pickle_and_storages(tmp_path):
+    import zipfile
+    path = tmp_path / "m.pth"
+    torch.save(nn.Linear(2, 2).state_dict(), path)
+    names = zipfile.ZipFile(path).namelist()
+    assert any(n.endswith("data.pkl") for n in names) and any("/data/0" in n for n in names)

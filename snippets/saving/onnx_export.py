@@ -17,7 +17,7 @@ def export_onnx(model: nn.Module, example: torch.Tensor, path: Path) -> onnx.Mod
                                 dynamic_shapes=({0: batch},))
     program.save(str(path))
     onnx.checker.check_model(str(path))  # raises if the file is not a valid ONNX model
-    return onnx.load(str(path))
+    return onnx.shape_inference.infer_shapes(onnx.load(str(path)))  # adds the shapes of intermediate values
 
 
 def ort_session(path: Path, threads: int | None = None) -> ort.InferenceSession:
@@ -35,6 +35,7 @@ def describe(model: onnx.ModelProto) -> list[str]:
     return ([f"opset {model.opset_import[0].version}"]
             + [f"input  {v.name} {shape(v)}" for v in model.graph.input]
             + [f"output {v.name} {shape(v)}" for v in model.graph.output]
+            + [f"inner  {v.name} {shape(v)}" for v in model.graph.value_info]
             + [f"operators {', '.join(ops)}"])
 
 
@@ -53,3 +54,9 @@ if __name__ == "__main__":
                 torch_out = model(inputs).numpy()
             print(f"batch {batch}: max abs difference to PyTorch {np.abs(onnx_out - torch_out).max():.1e}"
                   f" (within 1e-5: {np.allclose(onnx_out, torch_out, atol=1e-5)})")
+        for wrong in (np.zeros((3, 31), dtype=np.float32), np.zeros((3, 32), dtype=np.float64)):
+            try:
+                session.run(None, {"x": wrong})
+            except Exception as exc:  # onnxruntime raises its own InvalidArgument exceptions
+                message = " ".join(str(exc).split()).split("INVALID_ARGUMENT : ")[-1]
+                print(f"input {wrong.shape} {wrong.dtype}: {message[:100]}")

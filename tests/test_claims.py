@@ -1,0 +1,80 @@
+"""What the pages say about the measurements must hold for the committed results.
+
+Pages describe the measured figures in words ("bf16 is much slower here", "masks give no
+speedup"). These tests tie each such sentence to the results file: rerun the benchmark on
+other hardware and a failing test names the page whose prose must change.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import DOCS, ROOT
+
+RESULTS = json.loads((ROOT / "docs" / "data" / "bench" / "results.json").read_text())
+
+
+def median(case: str, variant: str) -> float:
+    for r in RESULTS["records"]:
+        if r["case"] == case and r["variant"] == variant:
+            if "median_s" not in r:
+                pytest.fail(f"{case}/{variant} was not measured: {r['skipped']}")
+            return r["median_s"]
+    pytest.fail(f"no record {case}/{variant}")
+
+
+def test_amx_page_build_machine_has_no_bf16_hardware():
+    """cpu/amx: 'no AVX-512, AVX512_BF16, VNNI or AMX'; bf16 and int8 one to two orders of magnitude slower."""
+    flags = set(RESULTS["host"]["isa_flags"])
+    assert not flags & {"avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16"}
+    for dtype in ("bf16", "int8"):
+        ratio = median("gemm", dtype) / [r for r in RESULTS["records"] if r["case"] == "gemm" and r.get("n") == 256
+                                         and r["variant"] == "fp32"][0]["median_s"]
+        assert 10 <= ratio <= 1000, f"{dtype} GEMM is {ratio:.0f}x slower than fp32; update docs/cpu/amx.*.md"
+    assert "AMD EPYC" in RESULTS["host"]["cpu"], "the pages name the build machine: update docs/cpu/*.md"
+
+
+def test_mixed_precision_page_bf16_training_is_much_slower_here():
+    for model in ("mlp", "cnn"):
+        assert median("training", f"{model} bf16 autocast") > 2 * median("training", f"{model} fp32")
+
+
+def test_fusion_page_elementwise_gains_and_mlp_does_not():
+    assert median("compile_fusion", "element-wise compiled") < 0.8 * median("compile_fusion", "element-wise eager")
+    ratio = median("compile_fusion", "MLP compiled") / median("compile_fusion", "MLP eager")
+    assert 0.8 < ratio < 1.25, "the fusion page says compiling the MLP barely changes its time"
+
+
+def test_fusion_page_conv_bn_folding_gives_no_speedup_here():
+    assert median("conv_bn_fold", "folded") > 0.95 * median("conv_bn_fold", "conv + bn")
+
+
+def test_pruning_page_masks_do_not_help_and_removal_does():
+    dense = median("pruning", "dense")
+    assert 0.85 < median("pruning", "masked 50%") / dense < 1.15
+    assert median("pruning", "channels removed 50%") < 0.8 * dense
+    sizes = {r["variant"]: r["size_bytes"] for r in RESULTS["records"] if r["case"] == "pruning"}
+    assert sizes["masked 50%"] == sizes["dense"] > sizes["channels removed 50%"]
+
+
+def test_saving_page_mmap_and_safetensors_load_faster_with_less_private_memory():
+    load = {r["variant"]: r for r in RESULTS["records"] if r["case"] == "load"}
+    for fast in ("mmap=True", "safetensors"):
+        assert load[fast]["median_s"] < load["torch.load"]["median_s"]
+        assert load[fast]["private_after_read_mb"] < 0.1 * load["torch.load"]["private_after_read_mb"]
+    assert load["torch.load"]["peak_after_load_mb"] > 200  # the 256 MiB file is copied
+
+
+def test_quantization_page_int8_on_the_mlp_and_the_cnn():
+    fp32 = median("mlp_inference", "fp32 eager")
+    int8 = [r for r in RESULTS["records"] if r["case"] == "mlp_inference" and r["variant"].startswith("int8")]
+    assert all(r["median_s"] > fp32 for r in int8), "the page says every int8 route on the MLP is slower"
+    assert median("mlp_inference", "bf16 eager") > fp32
+    cnn = median("cnn_inference", "fp32 eager")
+    assert median("cnn_inference", "int8 PT2E + freezing") < cnn and median("cnn_inference", "fp32 compiled") < cnn
+    frozen, unfrozen = median("cnn_inference", "int8 PT2E + freezing"), median("cnn_inference", "int8 PT2E, no freezing")
+    assert 0.8 < frozen / unfrozen < 1.25, "the page says freezing makes little difference here"
+    pt2e = next(r for r in int8 if r["variant"] == "int8 PT2E + freezing")
+    assert pt2e["relative_error"] > 0.05, "the quantization page says PT2E's MLP error is clearly larger"
