@@ -11,10 +11,10 @@ QUICK  ?=
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test bench outputs clean lock check-python
+.PHONY: help serve build test bench outputs clean lock check-python e2e e2e-deps
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
 export NO_MKDOCS_2_WARNING := 1
 
@@ -35,8 +35,21 @@ serve: $(STAMP)  ## serve the site on http://127.0.0.1:8000 with live reload (do
 build: $(STAMP)  ## build the site into site/ (strict: any warning fails)
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 
-test: $(STAMP)  ## run the whole test suite (snippets, rendered code blocks, site, benchmark quick mode)
-	$(PY) -m pytest
+test: $(STAMP) e2e-deps  ## the whole suite: snippets, code blocks as rendered, site, bench quick mode, browser
+	$(PY) -m pytest -m "not budget"
+
+# Browser tests need Debian's chromium (installed with apt-get when run as root) and Lighthouse (npm, pinned
+# in tests/e2e/package-lock.json).
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "error: chromium is missing; install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is missing; install Node.js 20 with npm"; exit 1; }
+	@test -x tests/e2e/node_modules/.bin/lighthouse || npm ci --prefix tests/e2e --no-audit --no-fund --silent
+
+e2e: $(STAMP) e2e-deps  ## browser tests and Lighthouse page budgets in headless Chromium
+	$(PY) -m pytest -s tests/e2e
 
 outputs: $(STAMP)  ## regenerate the printed outputs shown under code blocks (docs/outputs/)
 	$(PY) scripts/make_outputs.py

@@ -137,3 +137,52 @@ def on_page_content(content: str, page, config, files) -> str:
     if page.file.src_uri.startswith("glossary."):
         return content  # the glossary page itself shows the definitions
     return add_tooltips(content, lang)
+
+
+# ---- accessibility and SEO fixes to the theme's HTML ---------------------------------------
+
+SEARCH_LABEL = {"zh": "搜索", "en": "Search"}
+_ALTERNATE = re.compile(r'<link rel="alternate" href="([^"]+)" hreflang="([\w-]+)">')
+
+
+def on_post_page(output: str, page, config) -> str:
+    """hreflang alternates as absolute URLs (search engines and Lighthouse require them) and a name for
+    the search dialog (role="dialog" needs one for screen readers)."""
+    from urllib.parse import urljoin
+    page_url = urljoin(config.site_url or "http://127.0.0.1:8000/", page.url)
+    output = _ALTERNATE.sub(
+        lambda m: f'<link rel="alternate" href="{urljoin(page_url, m.group(1))}" hreflang="{m.group(2)}">', output)
+    label = SEARCH_LABEL[page_language(page)]
+    return output.replace('data-md-component="search" role="dialog"',
+                          f'data-md-component="search" role="dialog" aria-label="{label}"', 1)
+
+
+# ---- per-page sitemaps for Material's language selector ---------------------------------
+
+
+def on_post_build(config) -> None:
+    """Material fetches `sitemap.xml` under every <link rel="alternate"> of a page, to map the page to its
+    twin. mkdocs-static-i18n points those links at the twin page itself (correct for hreflang), so write a
+    small sitemap beside every page: its own URL and its alternates. Without it, every page view logs two
+    404 errors in the browser console."""
+    from pathlib import Path
+    from urllib.parse import urljoin
+    site, base = Path(config.site_dir), config.site_url or "http://127.0.0.1:8000/"
+    for page in site.rglob("index.html"):
+        if page.parent == site:
+            continue  # the site root keeps MkDocs' full sitemap.xml
+        html_text = page.read_text(encoding="utf-8")
+        links = _ALTERNATE.findall(html_text[: html_text.find("</head>")])
+        if not links:
+            continue
+        url = urljoin(base, page.parent.relative_to(site).as_posix() + "/")
+        alternates = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{lang}" href="{html.escape(urljoin(url, href))}"/>'
+            for href, lang in links
+        )
+        (page.parent / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+            f"<url><loc>{html.escape(url)}</loc>{alternates}</url></urlset>\n",
+            encoding="utf-8",
+        )

@@ -51,15 +51,20 @@ class Page(HTMLParser):
             self.requests.extend(re.findall(r"url\(['\"]?([^'\")]+)", a["style"]))
 
 
+SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's default site_url (SITE_URL unset)
+
+
 def html_files(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
 def is_external(url: str) -> bool:
-    return bool(urlsplit(url).scheme or url.startswith("//"))
+    return not url.startswith(SITE_URL) and bool(urlsplit(url).scheme or url.startswith("//"))
 
 
 def resolve(site: Path, page: Path, url: str) -> tuple[Path, str]:
+    if url.startswith(SITE_URL):  # absolute links to this site (hreflang alternates)
+        url = "/" + url[len(SITE_URL):]
     parts = urlsplit(url)
     if parts.path.startswith("/"):  # absolute: the test build's site_url is the server root
         target = (site / unquote(parts.path).lstrip("/")).resolve()
@@ -125,6 +130,7 @@ def test_hreflang_and_language_switcher_point_at_the_twin(built_site, page):
     for path, other, other_lang in ((zh, en, "en"), (en, zh, "zh")):
         parsed = Page(path)
         assert set(parsed.alternates) == {"zh", "en"}, f"{path}: hreflang alternates {parsed.alternates}"
+        assert all(href.startswith(SITE_URL) for href in parsed.alternates.values()), "hreflang URLs must be absolute"
         target, _ = resolve(built_site, path, parsed.alternates[other_lang])
         assert target == other.resolve(), f"{path}: hreflang={other_lang} points to {target}, not {other}"
         target, _ = resolve(built_site, path, parsed.alternates["en" if other_lang == "zh" else "zh"])

@@ -1,0 +1,246 @@
+"""The site as readers use it: a real headless Chromium against the built site served on 127.0.0.1.
+
+Needs Debian's chromium and, for the page budgets, Lighthouse from tests/e2e/package.json;
+`make e2e` (part of `make test`) installs both. Without them the tests skip and say what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from conftest import mkdocs_build  # tests/conftest.py
+from helpers import ROOT
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import serve  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+LIGHTHOUSE = ROOT / "tests" / "e2e" / "node_modules" / ".bin" / "lighthouse"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+BUDGET = 0.95
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed: run `make e2e` (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The site built for, and served at, a free port on 127.0.0.1 (absolute URLs must match the server)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    folder = tmp_path_factory.mktemp("e2e-site")
+    result = mkdocs_build(folder, site_url=base)
+    assert result.returncode == 0, result.stderr[-3000:]
+    server = serve.serve(folder, port)
+    yield base, folder
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: run make e2e")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def page_urls(base: str, folder: Path) -> list[str]:
+    rels = (p.parent.relative_to(folder).as_posix() for p in sorted(folder.rglob("index.html")))
+    return [base if rel == "." else f"{base}{rel}/" for rel in rels]
+
+
+def open_page(browser, url: str):
+    """A fresh page that records console errors and blocks (and records) requests to other hosts."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.errors, page.external = [], []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+
+    def route(r):
+        if urlsplit(r.request.url).hostname != "127.0.0.1":
+            page.external.append(r.request.url)
+            return r.abort()
+        return r.continue_()
+
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    return page
+
+
+def test_every_page_loads_clean_and_makes_no_third_party_request(site, browser):
+    base, folder = site
+    urls = page_urls(base, folder)
+    assert len(urls) >= 30
+    problems = []
+    for url in urls:
+        page = open_page(browser, url)
+        page.evaluate("Array.from(document.images).forEach(i => { i.loading = 'eager'; })")
+        page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=10000)
+        page.wait_for_timeout(300)  # late console errors (e.g. the language selector's sitemap fetches)
+        broken_images = page.evaluate("Array.from(document.images).filter(i => i.naturalWidth === 0).map(i => i.src)")
+        if page.errors or page.external or broken_images:
+            problems.append(f"{url}: errors {page.errors}, third-party {page.external}, broken images {broken_images}")
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_every_plot_loads(site, browser):
+    base, _ = site
+    for path in ("introduction/", "en/introduction/", "cpu/amx/", "en/cpu/amx/", "quantization/", "en/saving/"):
+        page = open_page(browser, base + path)
+        page.evaluate("Array.from(document.images).forEach(i => i.scrollIntoView())")
+        page.wait_for_function("Array.from(document.querySelectorAll('.bench-figure img')).every(i => i.complete)")
+        widths = page.evaluate("Array.from(document.querySelectorAll('.bench-figure img')).map(i => i.naturalWidth)")
+        assert widths and all(w > 0 for w in widths), f"{path}: plot widths {widths}"
+        page.context.close()
+
+
+@pytest.mark.parametrize(("start", "lang", "target"), [
+    ("quantization/", "en", "en/quantization/"),
+    ("en/quantization/", "zh", "quantization/"),
+    ("cpu/onednn/", "en", "en/cpu/onednn/"),
+    ("en/saving/onnx/", "zh", "saving/onnx/"),
+])
+def test_language_switcher_keeps_the_chapter(site, browser, start, lang, target):
+    base, _ = site
+    page = open_page(browser, base + start)
+    page.hover(".md-header__option .md-select")
+    page.click(f'.md-select__link[hreflang="{lang}"]')
+    page.wait_for_url(base + target)
+    assert page.url == base + target
+    page.context.close()
+
+
+@pytest.mark.parametrize(("start", "query", "expected"), [("", "量化", "quantization/"), ("en/", "quantization", "en/quantization/")])
+def test_search_lists_the_quantization_chapter_first(site, browser, start, query, expected):
+    base, _ = site
+    page = open_page(browser, base + start)
+    first = None
+    page.click("input.md-search__input")
+    for _ in range(15):  # the search worker builds its index in the background: retype until it answers
+        page.fill("input.md-search__input", "")
+        page.keyboard.type(query, delay=30)
+        page.wait_for_timeout(1000)
+        links = page.locator(".md-search-result__link")
+        if links.count():
+            first = links.first.get_attribute("href")
+            break
+    assert first is not None, f"no search results for {query}"
+    assert urlsplit(first).path == "/" + expected, f"first result for {query} is {first}"
+    page.context.close()
+
+
+def test_copy_button_copies_exactly_the_code(site, browser):
+    base, _ = site
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base + "saving/", wait_until="networkidle")
+    block = page.locator("div.highlight").first
+    block.hover()
+    block.locator("xpath=..").locator("button[data-md-type=copy]").first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    source = (ROOT / "snippets" / "saving" / "state_dict_keys.py").read_text(encoding="utf-8")
+    assert copied.rstrip("\n") == source.rstrip("\n")
+    context.close()
+
+
+def test_instruction_set_table_renders_every_row_and_filters(site, browser):
+    base, _ = site
+    entries = yaml.safe_load((ROOT / "docs" / "data" / "isa.yml").read_text(encoding="utf-8"))
+    page = open_page(browser, base + "en/cpu/")
+    rows = page.locator("table.isa tbody tr")
+    assert rows.count() == len(entries)
+    page.fill(".isa-filter", "amx")
+    visible = page.locator("table.isa tbody tr:not([hidden])")
+    assert 5 <= visible.count() < len(entries)
+    assert all("amx" in t.lower() for t in visible.all_inner_texts())
+    page.fill(".isa-filter", "")
+    page.select_option(".isa-family", "AVX-512")
+    assert visible.count() == sum(e["family"] == "AVX-512" for e in entries)
+    page.click("table.isa th >> nth=0")
+    assert page.get_attribute("table.isa th >> nth=0", "aria-sort") == "ascending"
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", ["quantization/", "en/quantization/"])
+def test_glossary_tooltip_appears_on_hover(site, browser, path):
+    base, _ = site
+    page = open_page(browser, base + path)
+    abbr = page.locator("article abbr[title], article abbr").first
+    page.wait_for_timeout(300)
+    title = abbr.get_attribute("title") or ""
+    abbr.hover()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(timeout=5000)
+    assert tooltip.inner_text().strip()
+    page.context.close()
+
+
+# ---- page budgets --------------------------------------------------------------------------------
+
+def heaviest_chapter(folder: Path, lang: str) -> str:
+    """The chapter page (not the home page) with the most bytes of HTML and images."""
+    root = folder / "en" if lang == "en" else folder
+    sizes = {}
+    for html in root.rglob("index.html"):
+        rel = html.parent.relative_to(root).as_posix()
+        if rel == "." or (lang == "zh" and rel.startswith("en")):
+            continue
+        text = html.read_text(encoding="utf-8")
+        images = sum((html.parent / src).stat().st_size for src in re.findall(r'<img src="([^"]+)"', text)
+                     if (html.parent / src).exists())
+        sizes[rel + "/"] = len(text.encode()) + images
+    return max(sizes, key=sizes.get)
+
+
+@pytest.fixture(scope="module")
+def lighthouse_reports(site, tmp_path_factory):
+    if not LIGHTHOUSE.exists():
+        pytest.skip("lighthouse is not installed: run `make e2e` (npm ci in tests/e2e)")
+    base, folder = site
+    out = tmp_path_factory.mktemp("lighthouse")
+    targets = {"zh home": "", "en home": "en/", f"zh {heaviest_chapter(folder, 'zh')}": heaviest_chapter(folder, "zh"),
+               f"en {heaviest_chapter(folder, 'en')}": "en/" + heaviest_chapter(folder, "en")}
+    reports = {}
+    for name, path in targets.items():
+        report = out / f"{len(reports)}.json"
+        done = subprocess.run([str(LIGHTHOUSE), base + path, "--quiet", "--output=json", f"--output-path={report}",
+                               "--only-categories=performance,accessibility,best-practices,seo",
+                               "--chrome-flags=--headless=new " + " ".join(FLAGS)],
+                              env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        reports[name] = json.loads(report.read_text())
+    summary = {name: {**{k: v["score"] for k, v in r["categories"].items()},
+                      "transfer_kib": round(r["audits"]["total-byte-weight"]["numericValue"] / 1024)}
+               for name, r in reports.items()}
+    (ROOT / "build").mkdir(exist_ok=True)
+    (ROOT / "build" / "lighthouse-summary.json").write_text(json.dumps(summary, indent=1))
+    print("\nLighthouse:", json.dumps(summary, indent=1))
+    return reports
+
+
+@pytest.mark.budget
+def test_page_budgets(lighthouse_reports):
+    failures = []
+    for name, report in lighthouse_reports.items():
+        for category, result in report["categories"].items():
+            if result["score"] < BUDGET:
+                failing = [ref["id"] for ref in result["auditRefs"]
+                           if ref.get("weight") and (report["audits"][ref["id"]].get("score") or 0) < 1
+                           and report["audits"][ref["id"]].get("score") is not None]
+                failures.append(f"{name}: {category} {result['score']:.2f} < {BUDGET} (failing audits: {failing})")
+    assert not failures, "\n".join(failures)
