@@ -35,9 +35,11 @@ def referenced_outputs() -> dict[Path, Path]:
 
 def snippet_env() -> dict[str, str]:
     """The environment snippets run in, here and in the tests: deprecations are errors."""
-    # DeprecationWarnings raised by the snippet's own calls (attributed to __main__) are errors;
-    # those torch raises about its own internals are not ours to fix.
-    env = dict(os.environ, PYTHONWARNINGS="error::DeprecationWarning:__main__", PYTHONHASHSEED="0")
+    # Deprecation warnings raised by the snippet's own calls (attributed to __main__) are errors; torch
+    # announces its deprecations as FutureWarning, Python as DeprecationWarning. Warnings torch raises
+    # about its own internals are not ours to fix.
+    env = dict(os.environ, PYTHONWARNINGS="error::DeprecationWarning:__main__,error::FutureWarning:__main__",
+               PYTHONHASHSEED="0")
     env.pop("ONEDNN_VERBOSE", None)
     return env
 

@@ -96,13 +96,9 @@ _TAG = re.compile(r"(<[^>]+>)")
 _TAG_NAME = re.compile(r"<\s*(/)?\s*([a-zA-Z0-9]+)")
 
 
-def add_tooltips(content: str, lang: str, skip_terms: set[str] = frozenset()) -> str:
+def add_tooltips(content: str, lang: str) -> str:
     """Wrap the first occurrence of each glossary term in running text in <abbr title>."""
-    pending = {}
-    for entry in site_data.glossary():
-        term = entry[lang]
-        if term not in skip_terms:
-            pending[term] = entry[f"def_{lang}"]
+    pending = {entry[lang]: entry[f"def_{lang}"] for entry in site_data.glossary()}
     # longest terms first, so 混合精度训练 wins over 混合精度
     order = sorted(pending, key=len, reverse=True)
     patterns = {

@@ -61,3 +61,12 @@ def test_block_runs_and_prints_what_the_page_shows(page, index):
         assert result.stdout.rstrip("\n") == block.expected_output.rstrip("\n"), (
             f"{rel(page)} block {index}: the output shown on the page is stale; run `make outputs`"
         )
+
+
+@pytest.mark.parametrize("code", [
+    "import torch; torch.cpu.amp.autocast()",                       # torch: FutureWarning
+    "import warnings; warnings.warn('old', DeprecationWarning)",   # Python: DeprecationWarning
+])
+def test_a_block_calling_a_deprecated_api_fails(code):
+    result = run_python_code(code)
+    assert result.returncode != 0 and "Warning" in result.stderr
