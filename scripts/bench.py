@@ -260,13 +260,40 @@ def case_training(s: Settings) -> list[dict]:
         x = inputs()
         y = torch.randint(0, 10, (x.shape[0],), generator=torch.Generator().manual_seed(0))
         for bf16 in (False, True):
+            curve = None
+            if not s.quick:  # loss curve: the same model, data and seed from step 1
+                torch.manual_seed(0)
+                model = make()
+                optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+                curve = [step.train_step(model, optimizer, x, y, bf16) for _ in range(LOSS_STEPS)]
             torch.manual_seed(0)
             model = make()
             optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
             result = measure(lambda: step.train_step(model, optimizer, x, y, bf16), s)
             out.append(record("training", f"{model_name} {'bf16 autocast' if bf16 else 'fp32'}", result,
-                              model=model_name))
+                              model=model_name, loss_curve=curve))
     return out
+
+
+LOSS_STEPS = 15
+
+
+@case("bf16_tricks", "bf16 habits: convert once, reductions in fp32")
+def case_bf16_tricks(s: Settings) -> list[dict]:
+    import torch
+    tricks = snippet("mixed_precision/bf16_tricks")
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(64, 256, generator=g)
+    weights = [torch.randn(256, 256, generator=g) / 16 for _ in range(4)]
+    weights_bf16 = [w.to(torch.bfloat16) for w in weights]
+    logits, target = torch.randn(64, 8000, generator=g), torch.randint(0, 8000, (64,), generator=g)
+    with torch.inference_mode():
+        return [
+            record("bf16_tricks", "4 layers, convert every op", measure(lambda: tricks.layer_converting_each_step(x, weights), s)),
+            record("bf16_tricks", "4 layers, convert once", measure(lambda: tricks.layer_staying_in_bf16(x, weights_bf16), s)),
+            record("bf16_tricks", "cross-entropy in bf16", measure(lambda: tricks.loss_in_bf16(logits, target), s)),
+            record("bf16_tricks", "cross-entropy in fp32", measure(lambda: tricks.loss_in_fp32(logits, target), s)),
+        ]
 
 
 @case("onnxruntime", "ONNX Runtime vs PyTorch eager on the same exported model")

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-FIGURES = ("roofline", "gemm", "inference", "training", "load")
+FIGURES = ("roofline", "gemm", "inference", "training", "loss", "load")
 LANGS = ("zh", "en")
 
 T = {
@@ -35,6 +35,9 @@ T = {
     "skipped": ("未测：{r}", "not measured: {r}"),
     "training_title": ("训练一步的耗时", "Time per training step"),
     "ms": ("毫秒（中位数，误差线为四分位距）", "Milliseconds (median; bars show the interquartile range)"),
+    "loss_title": ("同一模型、数据和种子下的损失曲线", "Loss curves with the same model, data and seed"),
+    "step": ("训练步", "Training step"),
+    "loss": ("损失", "Loss"),
     "load_title": ("加载 state_dict：时间与峰值内存", "Loading a state_dict: time and peak memory"),
     "load_s": ("加载并读取全部张量（秒）", "Load and read every tensor (s)"),
     "load_mb": ("内存增量（MiB）", "Memory added (MiB)"),
@@ -192,6 +195,25 @@ def plot_training(results: dict, lang: str):
     return fig
 
 
+def plot_loss(results: dict, lang: str):
+    rows = [r for r in measured(results, "training") if r.get("loss_curve")]
+    if not rows:
+        return None
+    models = sorted({r["model"] for r in rows})
+    fig, axes = plt.subplots(1, len(models), figsize=(8, 3.4), squeeze=False)
+    for ax, model in zip(axes[0], models):
+        for r in rows:
+            if r["model"] == model:
+                style = "-" if "fp32" in r["variant"] else "--"
+                ax.plot(range(1, len(r["loss_curve"]) + 1), r["loss_curve"], style, label=r["variant"])
+        ax.set_title(t(model, lang))
+        ax.set_xlabel(t("step", lang))
+        ax.set_ylabel(t("loss", lang))
+        ax.legend(fontsize=8)
+    fig.suptitle(t("loss_title", lang))
+    return fig
+
+
 def plot_load(results: dict, lang: str):
     rows = measured(results, "load")
     if not rows:
@@ -212,7 +234,7 @@ def plot_load(results: dict, lang: str):
 
 
 DRAW = {"roofline": plot_roofline, "gemm": plot_gemm, "inference": plot_inference, "training": plot_training,
-        "load": plot_load}
+        "loss": plot_loss, "load": plot_load}
 
 
 def draw_all(results: dict, folder: Path) -> list[Path]:

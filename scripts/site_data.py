@@ -344,6 +344,7 @@ FIGURE_ALT = {
     "gemm": ("不同矩阵大小下 fp32、bf16、int8 矩阵乘的吞吐量", "GEMM throughput of fp32, bf16 and int8 over matrix sizes"),
     "inference": ("MLP 与 CNN 各推理方式相对 fp32 eager 的加速比", "Speedup of each inference variant of the MLP and CNN over fp32 eager"),
     "training": ("fp32 与 bf16 autocast 训练一步的耗时", "Time per training step, fp32 versus bf16 autocast"),
+    "loss": ("fp32 与 bf16 autocast 的损失曲线", "Loss curves of fp32 and bf16 autocast"),
     "load": ("三种加载方式的时间与峰值内存", "Time and peak memory of three ways to load a state_dict"),
 }
 

@@ -78,3 +78,16 @@ def test_quantization_page_int8_on_the_mlp_and_the_cnn():
     assert 0.8 < frozen / unfrozen < 1.25, "the page says freezing makes little difference here"
     pt2e = next(r for r in int8 if r["variant"] == "int8 PT2E + freezing")
     assert pt2e["relative_error"] > 0.05, "the quantization page says PT2E's MLP error is clearly larger"
+
+
+def test_mixed_precision_page_loss_curves_nearly_coincide():
+    curves = {r["variant"]: r["loss_curve"] for r in RESULTS["records"] if r["case"] == "training"}
+    for model in ("mlp", "cnn"):
+        fp32, bf16 = curves[f"{model} fp32"], curves[f"{model} bf16 autocast"]
+        assert len(fp32) == len(bf16) == 15
+        assert max(abs(a - b) for a, b in zip(fp32, bf16)) < 0.01 * fp32[0]
+
+
+def test_mixed_precision_page_bf16_habits_cost_next_to_nothing_here():
+    assert 0.8 < median("bf16_tricks", "4 layers, convert once") / median("bf16_tricks", "4 layers, convert every op") < 1.2
+    assert 0.7 < median("bf16_tricks", "cross-entropy in fp32") / median("bf16_tricks", "cross-entropy in bf16") < 1.4

@@ -40,3 +40,68 @@ def test_bf16_autocast_training_follows_fp32_within_tolerance():
     assert fp32[-1] < fp32[0] * 0.9, "the task is not being learned"
     assert max(abs(a - b) for a, b in zip(fp32, bf16)) < 1e-3  # the tolerance the page states
     assert fp32 != bf16, "autocast did nothing: the curves are bit-identical"
+
+
+formats = load_snippet("mixed_precision/formats")
+tricks = load_snippet("mixed_precision/bf16_tricks")
+amp = load_snippet("mixed_precision/amp_fp16")
+
+
+def test_bit_layouts_and_rounding():
+    assert formats.bits(1 / 3, "bf16") == "0 01111101 0101011"
+    assert formats.bits(1 / 3, "fp16") == "0 01101 0101010101"
+    assert formats.bits(-2.0, "fp32") == "1 10000000 00000000000000000000000"
+    assert formats.rounded(70000.0, "fp16") == float("inf")
+    assert formats.rounded(70000.0, "bf16") == 70144.0
+
+
+def test_accumulating_in_bf16_loses_the_sum_and_fp32_keeps_it():
+    x = torch.rand(1_000_000, generator=torch.Generator().manual_seed(1)).to(torch.bfloat16)
+    exact = x.double().sum().item()
+    assert abs(tricks.sum_in_bf16(x).item() - exact) / exact > 0.1
+    assert abs(tricks.sum_with_fp32_accumulator(x).item() - exact) / exact < 1e-4
+
+
+def test_converting_once_gives_the_same_result_as_converting_each_op():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(8, 32, generator=g)
+    weights = [torch.randn(32, 32, generator=g) / 6 for _ in range(3)]
+    a = tricks.layer_converting_each_step(x, weights)
+    b = tricks.layer_staying_in_bf16(x, [w.to(torch.bfloat16) for w in weights])
+    assert torch.allclose(a, b, rtol=0.05, atol=0.05)
+
+
+def test_cross_entropy_is_more_accurate_reduced_in_fp32():
+    g = torch.Generator().manual_seed(0)
+    logits, target = torch.randn(16, 4000, generator=g) * 4, torch.randint(0, 4000, (16,), generator=g)
+    reference = torch.nn.functional.cross_entropy(logits.to(torch.bfloat16).double(), target).item()
+    bf16_error = abs(tricks.loss_in_bf16(logits, target).item() - reference)
+    fp32_error = abs(tricks.loss_in_fp32(logits, target).item() - reference)
+    assert fp32_error * 100 < bf16_error
+
+
+def test_fp16_training_on_cpu_with_grad_scaler_learns():
+    losses, scale = amp.train_fp16("cpu", steps=10)
+    assert losses[-1] < losses[0] and scale >= 1.0
+
+
+def test_grad_scaler_skips_a_step_whose_gradients_overflow():
+    model = nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0 ** 16)
+    before = model.weight.detach().clone()
+    loss = model(torch.tensor([[1e38, 1e38]])).sum()  # the scaled gradient overflows to inf
+    scaler.scale(loss).backward()
+    scaler.step(optimizer)
+    scaler.update()
+    assert torch.equal(model.weight, before) and scaler.get_scale() == 2.0 ** 15
+
+
+def test_cuda_variant_says_why_it_skips():
+    import subprocess
+    import sys
+    from helpers import ROOT
+    if torch.cuda.is_available():
+        return  # the CUDA line is then a real run, checked by the code-block test
+    out = subprocess.run([sys.executable, "snippets/mixed_precision/amp_fp16.py"], cwd=ROOT, capture_output=True, text=True)
+    assert "cuda: skipped - no NVIDIA GPU" in out.stdout
