@@ -293,25 +293,36 @@ def render_bench_host(ctx: Context, *cases: str) -> str:
             f'{when}. Rerun: <code>make bench</code> (this page only: <code>make bench ARGS="--only {",".join(cases)}"</code>).</p>')
 
 
+# Cases that compare pairs (e.g. "MLP eager" / "MLP compiled"): a variant's baseline is the first variant
+# sharing its first word. In the other cases every variant is compared with the case's first variant.
+PAIRED_CASES = {"compile_fusion", "training", "bf16_tricks"}
+
+
+def _baseline(rows: list[dict], rec: dict) -> dict | None:
+    group = [r for r in rows if "median_s" in r]
+    if rec["case"] in PAIRED_CASES:
+        group = [r for r in group if r["variant"].split()[0] == rec["variant"].split()[0]]
+    return group[0] if group else None
+
+
 def render_bench_table(ctx: Context, case: str) -> str:
-    """A Markdown table of one case: median, spread, runs, speedup over the case's first variant, extras."""
+    """A Markdown table of one case: median, spread, runs, speedup over its baseline, extra columns."""
     zh = ctx.lang == "zh"
     rows = [rec for rec in bench_results()["records"] if rec["case"] == case]
     if not rows:
         raise ValueError(f"results.json has no records for case '{case}'")
-    base = next((rec for rec in rows if "median_s" in rec), None)
     extras = [k for k in COLUMNS if any(k in rec and rec[k] is not None for rec in rows)]
-    head = (["变体", "中位数 ms", "四分位距 ms", "次数", f"相对“{base['variant']}”" if base else "加速比"] if zh else
-            ["variant", "median ms", "IQR ms", "runs", f"vs “{base['variant']}”" if base else "speedup"])
+    head = (["变体", "中位数 ms", "四分位距 ms", "次数", "加速比", "基准"] if zh else
+            ["variant", "median ms", "IQR ms", "runs", "speedup", "baseline"])
     head += [COLUMNS[k][0 if zh else 1] for k in extras]
     lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for rec in rows:
         if "skipped" in rec:
-            cells = [rec["variant"], ("未测：" if zh else "not measured: ") + rec["skipped"], "", "", ""]
+            cells = [rec["variant"], ("未测：" if zh else "not measured: ") + rec["skipped"], "", "", "", ""]
         else:
-            speedup = base["median_s"] / rec["median_s"]
+            base = _baseline(rows, rec)
             cells = [rec["variant"], f"{rec['median_s'] * 1e3:.3g}", f"{rec['iqr_s'] * 1e3:.2g}", str(rec["runs"]),
-                     f"{speedup:.2f}×"]
+                     f"{base['median_s'] / rec['median_s']:.2f}×", base["variant"]]
         cells += [_fmt(rec.get(k), COLUMNS[k][2]) for k in extras]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
