@@ -190,6 +190,13 @@ def _inference_variants(model, x, s: Settings, full_variants: bool) -> list[tupl
         ("bf16 autocast", lambda: model, lambda m: bf16.autocast_forward(m, x)),
         ("int8 torchao dynamic", lambda: int8.torchao_dynamic_int8(model), lambda m: m(x)),
     ]
+    if x.dim() == 4:  # CNN: the NHWC memory layout oneDNN's convolutions prefer
+        layout = snippet("mixed_precision/channels_last")
+        variants += [
+            ("fp32 channels_last", lambda: layout.to_channels_last(copy.deepcopy(model), x), lambda m: m[0](m[1])),
+            ("bf16 autocast channels_last", lambda: layout.to_channels_last(copy.deepcopy(model), x),
+             lambda m: bf16.autocast_forward(m[0], m[1])),
+        ]
     if full_variants:
         calibration = [x]
         variants += [

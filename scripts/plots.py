@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-FIGURES = ("roofline", "gemm", "inference", "training", "loss", "load")
+FIGURES = ("formats", "roofline", "gemm", "inference", "training", "loss", "load")
 LANGS = ("zh", "en")
 
 T = {
@@ -35,6 +35,8 @@ T = {
     "skipped": ("未测：{r}", "not measured: {r}"),
     "training_title": ("训练一步的耗时", "Time per training step"),
     "ms": ("毫秒（中位数，误差线为四分位距）", "Milliseconds (median; bars show the interquartile range)"),
+    "formats_title": ("三种浮点格式的位布局", "Bit layouts of three floating-point formats"),
+    "sign": ("符号", "sign"), "exponent": ("指数", "exponent"), "mantissa": ("尾数", "mantissa"),
     "loss_title": ("同一模型、数据和种子下的损失曲线", "Loss curves with the same model, data and seed"),
     "step": ("训练步", "Training step"),
     "loss": ("损失", "Loss"),
@@ -195,6 +197,25 @@ def plot_training(results: dict, lang: str):
     return fig
 
 
+def plot_formats(results: dict, lang: str):
+    """Not a measurement: the IEEE/bfloat16 layouts, drawn once per language."""
+    layouts = [("fp32", 1, 8, 23), ("fp16", 1, 5, 10), ("bf16", 1, 8, 7)]
+    fig, ax = plt.subplots(figsize=(8, 2.4))
+    colors = {"sign": "#c62828", "exponent": "#1565c0", "mantissa": "#2e7d32"}
+    for row, (name, *widths) in enumerate(layouts):
+        y, x = len(layouts) - 1 - row, 0
+        for part, width in zip(("sign", "exponent", "mantissa"), widths):
+            ax.barh(y, width, left=x, color=colors[part], edgecolor="white", height=0.6)
+            ax.text(x + width / 2, y, f"{t(part, lang)} {width}" if width > 2 else str(width), ha="center",
+                    va="center", color="white", fontsize=8)
+            x += width
+        ax.text(-0.5, y, name, ha="right", va="center", fontsize=10)
+    ax.set_xlim(-4, 32)
+    ax.set_axis_off()
+    ax.set_title(t("formats_title", lang))
+    return fig
+
+
 def plot_loss(results: dict, lang: str):
     rows = [r for r in measured(results, "training") if r.get("loss_curve")]
     if not rows:
@@ -233,7 +254,7 @@ def plot_load(results: dict, lang: str):
     return fig
 
 
-DRAW = {"roofline": plot_roofline, "gemm": plot_gemm, "inference": plot_inference, "training": plot_training,
+DRAW = {"formats": plot_formats, "roofline": plot_roofline, "gemm": plot_gemm, "inference": plot_inference, "training": plot_training,
         "loss": plot_loss, "load": plot_load}
 
 
@@ -247,7 +268,8 @@ def draw_all(results: dict, folder: Path) -> list[Path]:
             fig = DRAW[name](results, lang)
             if fig is None:
                 continue
-            stamp(fig, results["host"], lang)
+            if name != "formats":  # the only figure that is not a measurement
+                stamp(fig, results["host"], lang)
             fig.tight_layout(rect=(0, 0.03, 1, 1))
             path = folder / f"{name}.{lang}.svg"
             tmp = path.with_suffix(".svg.tmp")

@@ -351,6 +351,7 @@ def render_gemm_table(ctx: Context) -> str:
 
 
 FIGURE_ALT = {
+    "formats": ("fp32、fp16、bf16 的符号位、指数位和尾数位", "Sign, exponent and mantissa bits of fp32, fp16 and bf16"),
     "roofline": ("本机的屋顶线图：内存带宽斜线、实测峰值水平线和各模型所在位置", "Roofline of this machine: the memory-bandwidth slope, measured peaks and where the models sit"),
     "gemm": ("不同矩阵大小下 fp32、bf16、int8 矩阵乘的吞吐量", "GEMM throughput of fp32, bf16 and int8 over matrix sizes"),
     "inference": ("MLP 与 CNN 各推理方式相对 fp32 eager 的加速比", "Speedup of each inference variant of the MLP and CNN over fp32 eager"),

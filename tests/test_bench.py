@@ -50,7 +50,7 @@ def test_quick_mode_writes_a_valid_stamped_results_file(quick_run):
 def test_quick_mode_draws_every_plot_in_both_languages(quick_run):
     out, _ = quick_run
     names = {p.name for p in (out / "figures").glob("*.svg")}
-    assert {f"{f}.{lang}.svg" for f in ("roofline", "gemm", "inference", "training", "load") for lang in ("zh", "en")} <= names
+    assert {f"{f}.{lang}.svg" for f in ("formats", "roofline", "gemm", "inference", "training", "load") for lang in ("zh", "en")} <= names
     zh = (out / "figures" / "roofline.zh.svg").read_text()
     assert "<svg" in zh and "<dc:date>" not in zh
 

@@ -91,3 +91,8 @@ def test_mixed_precision_page_loss_curves_nearly_coincide():
 def test_mixed_precision_page_bf16_habits_cost_next_to_nothing_here():
     assert 0.8 < median("bf16_tricks", "4 layers, convert once") / median("bf16_tricks", "4 layers, convert every op") < 1.2
     assert 0.7 < median("bf16_tricks", "cross-entropy in fp32") / median("bf16_tricks", "cross-entropy in bf16") < 1.4
+
+
+def test_mixed_precision_page_channels_last_speeds_up_the_cnn():
+    assert median("cnn_inference", "fp32 channels_last") < 0.9 * median("cnn_inference", "fp32 eager")
+    assert median("cnn_inference", "bf16 autocast channels_last") < 0.9 * median("cnn_inference", "bf16 autocast")

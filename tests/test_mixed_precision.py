@@ -105,3 +105,13 @@ def test_cuda_variant_says_why_it_skips():
         return  # the CUDA line is then a real run, checked by the code-block test
     out = subprocess.run([sys.executable, "snippets/mixed_precision/amp_fp16.py"], cwd=ROOT, capture_output=True, text=True)
     assert "cuda: skipped - no NVIDIA GPU" in out.stdout
+
+
+def test_channels_last_keeps_values_and_changes_strides():
+    layout = load_snippet("mixed_precision/channels_last")
+    model, x = nn.Conv2d(3, 4, 3).eval(), torch.randn(1, 3, 8, 8)
+    with torch.no_grad():
+        reference = model(x)
+        cl_model, cl_x = layout.to_channels_last(model, x)
+        assert cl_x.stride() == (192, 1, 24, 3) and torch.equal(cl_x, x)
+        assert torch.allclose(cl_model(cl_x), reference, atol=1e-5)
