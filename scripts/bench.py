@@ -178,7 +178,7 @@ def _relative_error(out, reference) -> float:
     return float((out.float() - reference).norm() / reference.norm())
 
 
-def _inference_variants(model, x, s: Settings, full_variants: bool) -> list[tuple[str, Callable, Callable]]:
+def _inference_variants(model, x, full_variants: bool) -> list[tuple[str, Callable, Callable]]:
     """(variant, build, run) triples; build returns the callable to time."""
     import torch
     bf16 = snippet("mixed_precision/bf16_inference")
@@ -224,7 +224,7 @@ def _inference_case(name: str, model, x, s: Settings) -> list[dict]:
     with torch.inference_mode():
         reference = model(x)
     out = []
-    for variant, build, run in _inference_variants(model, x, s, full_variants=not s.quick):
+    for variant, build, run in _inference_variants(model, x, full_variants=not s.quick):
         torch._dynamo.reset()
         try:
             start = time.perf_counter()

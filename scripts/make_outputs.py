@@ -55,15 +55,15 @@ def run_snippet(path: Path, timeout: float = 300) -> str:
 def host_fingerprint() -> dict:
     """What the outputs depend on: the CPU model and its instruction-set flags (those of docs/data/isa.yml)."""
     sys.path.insert(0, str(ROOT / "scripts"))
+    import bench  # its snippet loader gives the same cpuinfo parsing the CPU chapter shows
     import site_data
+    detect = bench.snippet("cpu/detect_isa")
     try:
         cpuinfo = Path("/proc/cpuinfo").read_text()
     except OSError:
         cpuinfo = ""
-    model = next((l.split(":", 1)[1].strip() for l in cpuinfo.splitlines() if l.startswith("model name")), "unknown")
-    flags = next((set(l.split(":", 1)[1].split()) for l in cpuinfo.splitlines() if l.startswith("flags")), set())
     known = {f for e in site_data.isa_entries() for f in e["flags"]}
-    return {"cpu": model, "isa_flags": sorted(flags & known)}
+    return {"cpu": detect.cpu_model(cpuinfo), "isa_flags": sorted(detect.cpu_flags(cpuinfo) & known)}
 
 
 def write_atomically(path: Path, text: str) -> None:

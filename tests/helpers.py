@@ -18,7 +18,6 @@ DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import make_outputs  # noqa: E402
-import site_data  # noqa: E402
 
 PYTHON_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})\s*(?:python|py)\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=ticks)[ \t]*$",
                           re.M | re.S)

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from helpers import DOCS, ROOT
+from helpers import ROOT
 
 RESULTS = json.loads((ROOT / "docs" / "data" / "bench" / "results.json").read_text())
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 import torch
-import yaml
 
-from helpers import ROOT, load_snippet
+from helpers import load_snippet
 import site_data
 
 detect = load_snippet("cpu/detect_isa")

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from helpers import ROOT, load_snippet
+from helpers import ROOT
 import site_data
 
 
