@@ -369,6 +369,28 @@ def case_compile_fusion(s: Settings) -> list[dict]:
     return out
 
 
+@case("quantization", "Quantization paths on a trained classifier: speed, accuracy, error", quick=False)
+def case_quantization(s: Settings) -> list[dict]:
+    import torch
+    quant, task = snippet("quantization/accuracy"), snippet("intro/toy_task")
+    torch.manual_seed(0)
+    x_train, y_train, x_test, y_test = task.make_task()
+    model = task.train(task.make_classifier(), x_train, y_train)
+    with torch.no_grad():
+        reference = model(x_test)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for variant, run in quant.all_paths(model, x_train, y_train, Path(tmp)).items():
+            with torch.no_grad():
+                logits = run(x_test).float()
+                result = measure(lambda: run(x_test), s)
+            out.append(record("quantization", variant, result, batch=len(x_test),
+                              accuracy=task.accuracy(run, x_test, y_test),
+                              agreement=float((logits.argmax(1) == reference.argmax(1)).float().mean()),
+                              relative_error=_relative_error(logits, reference)))
+    return out
+
+
 @case("pruning", "Pruning: masked (unstructured) vs channels removed")
 def case_pruning(s: Settings) -> list[dict]:
     import torch
@@ -384,6 +406,49 @@ def case_pruning(s: Settings) -> list[dict]:
             result = measure(lambda: m(x), s)
             out.append(record("pruning", variant, result, size_bytes=prune.size_bytes(m),
                               relative_error=_relative_error(m(x), reference)))
+    return out
+
+
+@case("pruning_curve", "Pruning the toy classifier: accuracy and speed against the fraction removed", quick=False)
+def case_pruning_curve(s: Settings) -> list[dict]:
+    import torch
+    curve, task = snippet("pruning/sparsity_curve"), snippet("intro/toy_task")
+    prune = snippet("pruning/prune_channels")
+    torch.manual_seed(0)
+    x_train, y_train, x_test, y_test = task.make_task()
+    model = task.train(task.make_classifier(), x_train, y_train)
+    out = []
+    for method, amount, pruned in curve.pruned_models(model, x_train, y_train):
+        with torch.inference_mode():
+            result = measure(lambda: pruned(x_test), s)
+        out.append(record("pruning_curve", f"{method}, {amount:.0%}", result, method=method, sparsity=amount,
+                          accuracy=task.accuracy(pruned, x_test, y_test), size_bytes=prune.size_bytes(pruned)))
+    return out
+
+
+@case("multimodal", "TorchMultimodal late-fusion classifier: fp32, bf16, compiled, int8", quick=False)
+def case_multimodal(s: Settings) -> list[dict]:
+    import torch
+    import torch._dynamo
+    try:
+        fusion, techniques = snippet("multimodal/late_fusion"), snippet("multimodal/techniques")
+    except ImportError as exc:  # torchmultimodal is installed by make (requirements-nodeps.txt)
+        return [record("multimodal", "all", {"skipped": f"torchmultimodal does not import: {exc}"})]
+    torch.manual_seed(0)
+    train_x, train_y = fusion.make_pairs(8192)
+    test_x, test_y = fusion.make_pairs(2048, seed=1)
+    model = fusion.train(fusion.make_model(), train_x, train_y)
+    torch._dynamo.reset()
+    with torch.no_grad():
+        reference = model(test_x)
+        out = []
+        for variant, run in techniques.variants(model, {k: v[:64] for k, v in test_x.items()}).items():
+            logits = run(test_x).float()
+            result = measure(lambda: run(test_x), s)
+            out.append(record("multimodal", variant, result, batch=len(test_y),
+                              accuracy=fusion.accuracy(run, test_x, test_y),
+                              agreement=float((logits.argmax(1) == reference.argmax(1)).float().mean()),
+                              relative_error=_relative_error(logits, reference)))
     return out
 
 

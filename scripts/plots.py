@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-FIGURES = ("formats", "roofline", "gemm", "inference", "training", "loss", "load")
+FIGURES = ("formats", "roofline", "gemm", "inference", "training", "loss", "load", "quantization", "sparsity")
 LANGS = ("zh", "en")
 
 T = {
@@ -45,6 +45,14 @@ T = {
     "load_mb": ("内存增量（MiB）", "Memory added (MiB)"),
     "peak_after_load": ("加载后的峰值", "peak after loading"),
     "private_after_read": ("读取后的私有内存", "private after reading"),
+    "quant_title": ("训练好的分类器上的各条量化路线", "Quantization paths on a trained classifier"),
+    "quant_speed": ("相对 fp32 eager 的加速比（>1 更快）", "Speedup over fp32 eager (>1 is faster)"),
+    "quant_acc": ("测试集准确率", "Test accuracy"),
+    "sparsity_title": ("准确率与剪掉的比例", "Accuracy against the fraction pruned"),
+    "removed": ("剪掉的比例（权重或隐藏单元）", "Fraction removed (weights or hidden units)"),
+    "pruned": ("按幅值剪枝（全局）", "magnitude-pruned (global)"),
+    "pruned + fine-tuned": ("按幅值剪枝 + 微调一轮", "magnitude-pruned + 1 epoch fine-tuning"),
+    "units removed + fine-tuned": ("删除隐藏单元 + 微调一轮", "hidden units removed + 1 epoch fine-tuning"),
     "mlp": ("MLP", "MLP"), "cnn": ("CNN", "CNN"),
     "stamp": ("测于 {cpu}，{threads} 线程，{date}", "Measured on {cpu}, {threads} threads, {date}"),
 }
@@ -254,8 +262,46 @@ def plot_load(results: dict, lang: str):
     return fig
 
 
+def plot_quantization(results: dict, lang: str):
+    rows = measured(results, "quantization")
+    if not rows:
+        return None
+    base = rows[0]["median_s"]
+    names = [r["variant"] for r in rows][::-1]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8, 3.8), sharey=True)
+    a1.barh(names, [base / r["median_s"] for r in rows][::-1], color="C0")
+    a1.axvline(1, color="0.3", lw=0.8)
+    a1.set_xlabel(t("quant_speed", lang), fontsize=8)
+    accs = [r["accuracy"] for r in rows][::-1]
+    a2.barh(names, accs, color="C2")
+    a2.set_xlim(min(accs) - 0.02, max(accs) + 0.01)
+    a2.set_xlabel(t("quant_acc", lang), fontsize=8)
+    a2.xaxis.set_major_formatter(lambda v, _: f"{v:.1%}")
+    for ax in (a1, a2):
+        ax.tick_params(labelsize=7)
+    fig.suptitle(t("quant_title", lang))
+    return fig
+
+
+def plot_sparsity(results: dict, lang: str):
+    rows = measured(results, "pruning_curve")
+    if not rows:
+        return None
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    for i, method in enumerate(dict.fromkeys(r["method"] for r in rows)):
+        points = sorted((r["sparsity"], r["accuracy"]) for r in rows if r["method"] == method)
+        ax.plot([p[0] for p in points], [p[1] for p in points], "o-", color=f"C{i}", label=t(method, lang))
+    ax.set_xlabel(t("removed", lang))
+    ax.set_ylabel(t("quant_acc", lang))
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.legend(fontsize=8)
+    ax.set_title(t("sparsity_title", lang))
+    return fig
+
+
 DRAW = {"formats": plot_formats, "roofline": plot_roofline, "gemm": plot_gemm, "inference": plot_inference, "training": plot_training,
-        "loss": plot_loss, "load": plot_load}
+        "loss": plot_loss, "load": plot_load, "quantization": plot_quantization, "sparsity": plot_sparsity}
 
 
 def draw_all(results: dict, folder: Path) -> list[Path]:

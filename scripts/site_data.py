@@ -258,6 +258,8 @@ COLUMNS = {  # optional record fields shown as extra columns: (zh, en, format)
     "peak_after_load_mb": ("加载后峰值内存增量 MiB", "peak memory added by loading MiB", "{:.0f}"),
     "private_after_read_mb": ("读取后私有内存增量 MiB", "private memory after reading MiB", "{:.0f}"),
     "load_only_median_s": ("仅加载 ms", "load only ms", lambda v: f"{v * 1e3:.1f}"),
+    "accuracy": ("准确率", "accuracy", "{:.1%}"),
+    "agreement": ("与 fp32 答案相同", "same answer as fp32", "{:.1%}"),
     "build_s": ("准备/编译 s", "prepare/compile s", "{:.1f}"),
 }
 
@@ -358,6 +360,8 @@ FIGURE_ALT = {
     "training": ("fp32 与 bf16 autocast 训练一步的耗时", "Time per training step, fp32 versus bf16 autocast"),
     "loss": ("fp32 与 bf16 autocast 的损失曲线", "Loss curves of fp32 and bf16 autocast"),
     "load": ("三种加载方式的时间与峰值内存", "Time and peak memory of three ways to load a state_dict"),
+    "quantization": ("各条量化路线相对 fp32 的加速比和测试集准确率", "Speedup over fp32 and test accuracy of each quantization path"),
+    "sparsity": ("三种剪枝方式下准确率随剪掉比例的变化", "Accuracy against the fraction pruned, for three pruning methods"),
 }
 
 

@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -68,10 +69,24 @@ def expand_includes(text: str) -> str:
     return "\n".join(md.preprocessors["snippet"].run(text.split("\n")))
 
 
-def run_python_code(code: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run code as a reader would (python file.py from the repository root), deprecations as errors."""
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=make_outputs.snippet_env(),
-                          capture_output=True, text=True, timeout=timeout)
+def run_python_code(code: str, timeout: float = 300, beside: str | None = None) -> subprocess.CompletedProcess:
+    """Run code as a reader would (python file.py from the repository root), deprecations as errors.
+
+    beside: the snippet path the block is titled with; the code is then saved as a file in that folder and
+    run from there, so that a snippet importing a sibling file (and using __file__) works as it does for
+    a reader who keeps the downloaded files together."""
+    if beside is None:
+        return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=make_outputs.snippet_env(),
+                              capture_output=True, text=True, timeout=timeout)
+    folder = (ROOT / beside).parent
+    with tempfile.NamedTemporaryFile("w", suffix=".py", prefix=".block_", dir=folder, delete=False,
+                                     encoding="utf-8") as f:
+        f.write(code)
+    try:
+        return subprocess.run([sys.executable, f.name], cwd=ROOT, env=make_outputs.snippet_env(),
+                              capture_output=True, text=True, timeout=timeout)
+    finally:
+        Path(f.name).unlink()
 
 
 def load_snippet(name: str) -> ModuleType:

@@ -96,3 +96,52 @@ def test_mixed_precision_page_bf16_habits_cost_next_to_nothing_here():
 def test_mixed_precision_page_channels_last_speeds_up_the_cnn():
     assert median("cnn_inference", "fp32 channels_last") < 0.9 * median("cnn_inference", "fp32 eager")
     assert median("cnn_inference", "bf16 autocast channels_last") < 0.9 * median("cnn_inference", "bf16 autocast")
+
+
+def _records(case: str) -> dict[str, dict]:
+    return {r["variant"]: r for r in RESULTS["records"] if r["case"] == case and "median_s" in r}
+
+
+def test_quantization_page_onnx_runtime_int8_is_the_only_clear_win():
+    """quantization: ORT int8 'about twice as fast'; torchao dynamic 'more than 20x' slower; PT2E ties; accuracy within half a point."""
+    q = _records("quantization")
+    fp32 = q["fp32"]["median_s"]
+    for variant in ("int8 dynamic (ONNX Runtime)", "int8 static (ONNX Runtime)"):
+        assert fp32 / q[variant]["median_s"] > 1.5, variant
+        assert q[variant]["median_s"] < q["ONNX Runtime fp32"]["median_s"], variant
+    assert q["int8 dynamic (torchao)"]["median_s"] > 10 * fp32
+    assert q["bf16 autocast"]["median_s"] > fp32
+    for variant in ("int8 static (PT2E)", "int8 QAT (PT2E)", "int8 weight-only (torchao)"):
+        assert 0.7 < fp32 / q[variant]["median_s"] < 1.4, variant
+    for variant, r in q.items():
+        assert abs(r["accuracy"] - q["fp32"]["accuracy"]) < 0.005, variant
+
+
+def test_quantization_page_pt2e_is_slower_than_fp32_on_the_mlp_with_or_without_freezing():
+    fp32 = median("mlp_inference", "fp32 eager")
+    assert median("mlp_inference", "int8 PT2E + freezing") > fp32
+    assert median("mlp_inference", "int8 PT2E, no freezing") > fp32
+
+
+def test_pruning_page_accuracy_curve():
+    """pruning: 80% + fine-tuning matches the original; masks slightly slower and twice the size;
+    half the units removed is a fraction of the time and size, about one point less accurate."""
+    c = _records("pruning_curve")
+    dense = c["pruned, 0%"]
+    assert abs(c["pruned + fine-tuned, 80%"]["accuracy"] - dense["accuracy"]) < 0.005
+    assert c["pruned, 80%"]["accuracy"] < dense["accuracy"] - 0.01
+    assert c["pruned, 50%"]["median_s"] > 0.95 * dense["median_s"]
+    assert c["pruned, 50%"]["size_bytes"] > 1.9 * dense["size_bytes"]
+    half = c["units removed + fine-tuned, 50%"]
+    assert half["median_s"] < 0.5 * dense["median_s"] and half["size_bytes"] < 0.5 * dense["size_bytes"]
+    assert 0.005 < dense["accuracy"] - half["accuracy"] < 0.02
+    assert c["units removed + fine-tuned, 80%"]["accuracy"] < dense["accuracy"] - 0.05
+
+
+def test_torchmultimodal_page_compiling_gains_most_bf16_loses_int8_changes_little():
+    m = _records("multimodal")
+    fp32 = m["fp32 eager"]["median_s"]
+    assert m["compiled + freezing"]["median_s"] < 0.67 * fp32
+    assert m["bf16 autocast"]["median_s"] > fp32
+    assert 0.75 < m["int8 dynamic (torchao)"]["median_s"] / fp32 < 1.33
+    assert len({round(r["accuracy"], 2) for r in m.values()}) == 1, "the page says all four keep the same accuracy"

@@ -26,10 +26,16 @@ def python_blocks(page):
 CASES = [(page, i) for page in all_pages() for i, _ in enumerate(python_blocks(page))]
 
 
-def _run_once(code: str):
+def _run_once(code: str, title: str | None):
     if code not in _results:
-        _results[code] = run_python_code(code)
+        _results[code] = run_python_code(code, beside=title)
     return _results[code]
+
+
+def block_title(block) -> str | None:
+    """The snippet path in the fence's title="snippets/..." attribute."""
+    found = re.search(r'title="([^"]+)"', block.syntax or "")
+    return found.group(1) if found else None
 
 
 @pytest.mark.parametrize("page", all_pages(), ids=rel)
@@ -51,7 +57,7 @@ def test_block_runs_and_prints_what_the_page_shows(page, index):
         reason = re.search(r'reason="([^"]+)"', mark)
         assert reason, f"{rel(page)} block {index}: a mark must give a reason: {mark}"
         pytest.skip(reason.group(1))
-    result = _run_once(block.code)
+    result = _run_once(block.code, block_title(block))
     assert result.returncode == 0, f"{rel(page)} block {index} (line {block.lineno}) failed:\n{result.stderr[-3000:]}"
     if block.expected_output is not None:
         recorded = json.loads(make_outputs.HOST_FILE.read_text())
