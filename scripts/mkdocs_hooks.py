@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import site_data  # noqa: E402  (scripts/site_data.py, shared with the tests)
+from mkdocs.plugins import event_priority  # noqa: E402
 
 RENDER = re.compile(r"<!--\s*render:([\w-]+)(?:\s+([^>]*?))?\s*-->")
 CONTINUES = re.compile(r"^<!--\s*pytest-codeblocks:cont\s*-->\s*$", re.M)
@@ -30,11 +31,34 @@ NOTE = {
         "zh": "本段代码未在本站的构建机上运行：",
         "en": "This block is not run on the machine that builds the site: ",
     },
+    "notebook": {
+        "zh": "以 Jupyter 笔记本运行本章：",
+        "en": "Run this chapter as a Jupyter notebook: ",
+    },
+    "notebook_link": {"zh": "在线查看并下载 .ipynb", "en": "view it and download the .ipynb"},
+    "download": {"zh": "下载此笔记本（.ipynb）", "en": "Download this notebook (.ipynb)"},
     "tested": {
         "zh": "本页代码的测试环境",
         "en": "Code on this page tested with",
     },
 }
+
+
+@event_priority(-150)  # after mkdocs-static-i18n's on_files (-100), which rebuilds every File
+def on_files(files, config):
+    """Let mkdocs-jupyter render the notebooks of both languages. mkdocs-static-i18n rebuilds the file list
+    after mkdocs-jupyter has marked docs/notebooks/*.<lang>.ipynb as pages, so mark them again here, keeping
+    the per-language URLs that i18n gave them (mkdocs-static-i18n issue #198)."""
+    if "mkdocs-jupyter" not in config.plugins:
+        return files
+    from mkdocs_jupyter.plugin import NotebookFile
+    for file in list(files):
+        if file.src_uri.endswith(".ipynb") and not isinstance(file, NotebookFile):
+            page = NotebookFile(file, use_directory_urls=config.use_directory_urls, site_dir=config.site_dir)
+            page.dest_path, page.abs_dest_path, page.url = file.dest_path, file.abs_dest_path, file.url
+            files.remove(file)
+            files.append(page)
+    return files
 
 
 def on_config(config):
@@ -50,7 +74,7 @@ def page_language(page) -> str:
     locale = getattr(page.file, "locale", None)
     if locale in ("zh", "en"):
         return locale
-    return "en" if page.file.src_uri.endswith(".en.md") else "zh"
+    return "en" if re.search(r"\.en\.(md|ipynb)$", page.file.src_uri) else "zh"
 
 
 def _render(match: re.Match, lang: str, page) -> str:
@@ -67,8 +91,27 @@ def _render(match: re.Match, lang: str, page) -> str:
         raise ValueError(f"page {page.file.src_uri}: render:{name} failed: {exc}") from exc
 
 
+H1 = re.compile(r"^# .*$", re.M)
+
+
+def notebook_url(page, lang: str, files) -> str | None:
+    """URL of the notebook made from this page (docs/notebooks/<chapter>.<lang>.ipynb), relative to the page."""
+    import posixpath
+    if files is None:
+        return None
+    name = re.sub(r"\.(zh|en)\.md$", "", page.file.src_uri).replace("/", "-")
+    file = files.get_file_from_path(f"notebooks/{name}.{lang}.ipynb")
+    if file is None:
+        return None
+    return posixpath.relpath(file.url or ".", page.url or ".") + "/"
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     lang = page_language(page)
+    url = None if page.file.src_uri.endswith(".ipynb") else notebook_url(page, lang, files)
+    if url:  # under the title: where to run this chapter
+        markdown = H1.sub(lambda m: f'{m.group(0)}\n\n<p class="block-note">{NOTE["notebook"][lang]}'
+                          f'<a href="{url}">{NOTE["notebook_link"][lang]}</a></p>\n', markdown, count=1)
     markdown = RENDER.sub(lambda m: _render(m, lang, page), markdown)
     # Make the test markers visible: a reader must know a block continues the one before.
     markdown = CONTINUES.sub(
@@ -130,6 +173,9 @@ def add_tooltips(content: str, lang: str) -> str:
 
 def on_page_content(content: str, page, config, files) -> str:
     lang = page_language(page)
+    if page.file.src_uri.endswith(".ipynb"):
+        # a notebook repeats its chapter: keep it out of the search index (the index every page downloads)
+        page.meta["search"] = {"exclude": True}
     if page.file.src_uri.startswith("glossary."):
         return content  # the glossary page itself shows the definitions
     return add_tooltips(content, lang)
@@ -155,9 +201,52 @@ def on_post_page(output: str, page, config) -> str:
     output = _ALTERNATE.sub(
         lambda m: f'<link rel="alternate" href="{urljoin(page_url, m.group(1))}" hreflang="{m.group(2)}">', output)
     output = _PLAIN_TOKEN.sub(r"\1", output)
+    if page.file.src_uri.endswith(".ipynb"):
+        output = _notebook_page(output, page)
     label = SEARCH_LABEL[page_language(page)]
     return output.replace('data-md-component="search" role="dialog"',
                           f'data-md-component="search" role="dialog" aria-label="{label}"', 1)
+
+
+_MATHJAX = re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*<!-- MathJax configuration -->\s*'
+                      r'<script type="text/x-mathjax-config">.*?</script>', re.S)
+_MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>\s*(?:<!-- End of mermaid configuration -->)?', re.S)
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+_DOWNLOAD_ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M5 20h14v-2H5zM19 9h-4V3H9v6H5l7 7z"/>'
+                  '</svg>')
+
+
+_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">', re.S)
+
+
+def _dedupe_heading_ids(output: str) -> str:
+    """mkdocs-jupyter slugs headings to ASCII: a Chinese heading gets id="", and two headings can share an id,
+    while its table of contents numbers repeats (#_1, #_2 ...; #bf16, #bf16_1). Give the headings those ids,
+    so every link of the table of contents lands."""
+    seen: dict[str, int] = {}
+
+    def unique(m: re.Match) -> str:
+        base = m.group(2)
+        seen[base] = seen.get(base, 0) + 1
+        anchor = f"{base}_{seen[base] - 1}" if base and seen[base] > 1 else (base or f"_{seen[base]}")
+        return f'<h{m.group(1)} id="{anchor}">{m.group(3)}<a class="anchor-link" href="#{anchor}">'
+    return _HEADING.sub(unique, output)
+
+
+def _notebook_page(output: str, page) -> str:
+    """mkdocs-jupyter pages: no MathJax (the notebooks hold no maths, and its empty script src would fetch the
+    page again), no Mermaid loader (it imports from a CDN; the notebooks hold no diagrams), no inlined 560 KB JupyterLab theme (mkdocs-jupyter's own small stylesheet stays; Material
+    styles the rest), and a download button for the .ipynb (Material 9 no longer shows page.nb_url)."""
+    output = _MATHJAX.sub("", output).replace("<!-- End of mathjax configuration -->", "")
+    output = _MERMAID.sub("", output)
+    output = _dedupe_heading_ids(output)
+    output = _STYLE.sub(lambda m: "" if len(m.group(1)) > 100_000 else m.group(0), output)
+    name = page.file.src_uri.rsplit("/", 1)[-1]
+    label = NOTE["download"][page_language(page)]
+    button = (f'<a href="{name}" download class="md-content__button md-icon" title="{label}" aria-label="{label}">'
+              f"{_DOWNLOAD_ICON}</a>")
+    return output.replace('<article class="md-content__inner md-typeset">',
+                          '<article class="md-content__inner md-typeset">' + button, 1)
 
 
 # ---- per-page sitemaps for Material's language selector ---------------------------------
