@@ -369,6 +369,17 @@ def case_compile_fusion(s: Settings) -> list[dict]:
     return out
 
 
+def _classifier_record(case: str, variant: str, run, x, y, reference, accuracy, s: Settings) -> dict:
+    """Time one way of running a trained classifier; record its accuracy and how far it is from fp32."""
+    import torch
+    with torch.no_grad():
+        logits = run(x).float()
+        result = measure(lambda: run(x), s)
+    return record(case, variant, result, batch=len(y), accuracy=accuracy(run, x, y),
+                  agreement=float((logits.argmax(1) == reference.argmax(1)).float().mean()),
+                  relative_error=_relative_error(logits, reference))
+
+
 @case("quantization", "Quantization paths on a trained classifier: speed, accuracy, error", quick=False)
 def case_quantization(s: Settings) -> list[dict]:
     import torch
@@ -381,13 +392,7 @@ def case_quantization(s: Settings) -> list[dict]:
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for variant, run in quant.all_paths(model, x_train, y_train, Path(tmp)).items():
-            with torch.no_grad():
-                logits = run(x_test).float()
-                result = measure(lambda: run(x_test), s)
-            out.append(record("quantization", variant, result, batch=len(x_test),
-                              accuracy=task.accuracy(run, x_test, y_test),
-                              agreement=float((logits.argmax(1) == reference.argmax(1)).float().mean()),
-                              relative_error=_relative_error(logits, reference)))
+            out.append(_classifier_record("quantization", variant, run, x_test, y_test, reference, task.accuracy, s))
     return out
 
 
@@ -443,12 +448,7 @@ def case_multimodal(s: Settings) -> list[dict]:
         reference = model(test_x)
         out = []
         for variant, run in techniques.variants(model, {k: v[:64] for k, v in test_x.items()}).items():
-            logits = run(test_x).float()
-            result = measure(lambda: run(test_x), s)
-            out.append(record("multimodal", variant, result, batch=len(test_y),
-                              accuracy=fusion.accuracy(run, test_x, test_y),
-                              agreement=float((logits.argmax(1) == reference.argmax(1)).float().mean()),
-                              relative_error=_relative_error(logits, reference)))
+            out.append(_classifier_record("multimodal", variant, run, test_x, test_y, reference, fusion.accuracy, s))
     return out
 
 
