@@ -168,6 +168,25 @@ def test_glossary_tooltips_on_pages(built_site):
     assert re.search(r'<abbr title="Approximating floating-point tensors[^"]*">[Qq]uantization</abbr>', en)
 
 
+def test_tables_are_wrapped_by_the_build_and_styled_with_materials_rules(built_site):
+    """The build wraps Markdown tables the way Material's script would (so the script leaves them alone) and
+    site.css carries Material's class-less-table rules for them: a Material upgrade that changes those rules
+    fails here instead of leaving our tables styled differently from the theme."""
+    wrapped = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="doc-table">'
+    for page in ("quantization/index.html", "en/quantization/index.html"):
+        text = (built_site / page).read_text(encoding="utf-8")
+        assert "<table>" not in text, f"{page}: a class-less table is left for Material's script to move"
+        assert text.count(wrapped) == text.count('<table class="doc-table">') >= 3, page
+    material = next((built_site / "assets" / "stylesheets").glob("main.*.min.css")).read_text(encoding="utf-8")
+    ours = (DOCS / "assets" / "site.css").read_text(encoding="utf-8")
+    rules = re.findall(r"(@media print\{)?([^{}]*table:not\(\[class\]\)[^{}]*\{[^}]*\})", material)
+    assert len(rules) >= 10, "Material's table rules were not found: has its stylesheet changed?"
+    for media, rule in rules:
+        mirrored = rule.replace("table:not([class])", "table.doc-table")
+        mirrored = "@media print{" + mirrored + "}" if media else mirrored
+        assert mirrored in ours, f"docs/assets/site.css lacks Material's table rule, mirrored: {mirrored}"
+
+
 def test_glossary_page_lists_every_term(built_site):
     import site_data
     zh = (built_site / "glossary" / "index.html").read_text(encoding="utf-8")
