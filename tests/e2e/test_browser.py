@@ -206,40 +206,89 @@ def heaviest_chapter(folder: Path, lang: str) -> str:
     return max(sizes, key=sizes.get)
 
 
+# Lighthouse's phone profile (simulated slow 4G, 4x CPU slowdown) scales the main-thread time it observes, so
+# on this shared 2-core machine one page's performance score moves by up to 0.1 between identical runs.
+# Lighthouse's advice for that is several runs and the median. The home pages' performance is judged in every
+# run of the suite: five runs. The chapters' performance is judged only when the chapter_performance test is
+# selected (make e2e): three runs then, else one (their other categories do not vary between runs).
+HOME_RUNS = 5
+CHAPTER_RUNS = 3
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift",
+           "speed-index")
+
+
+def lighthouse(url: str, report: Path) -> dict:
+    done = subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+                           "--only-categories=performance,accessibility,best-practices,seo",
+                           "--chrome-flags=--headless=new " + " ".join(FLAGS)],
+                          env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(report.read_text())
+
+
+def median_run(runs: list[dict], category: str) -> dict:
+    return sorted(runs, key=lambda r: r["categories"][category]["score"])[len(runs) // 2]
+
+
 @pytest.fixture(scope="module")
-def lighthouse_reports(site, tmp_path_factory):
+def lighthouse_reports(site, tmp_path_factory, request):
     if not LIGHTHOUSE.exists():
         pytest.skip("lighthouse is not installed: run `make e2e` (npm ci in tests/e2e)")
     base, folder = site
     out = tmp_path_factory.mktemp("lighthouse")
-    targets = {"zh home": "", "en home": "en/", f"zh {heaviest_chapter(folder, 'zh')}": heaviest_chapter(folder, "zh"),
-               f"en {heaviest_chapter(folder, 'en')}": "en/" + heaviest_chapter(folder, "en")}
-    reports = {}
-    for name, path in targets.items():
-        report = out / f"{len(reports)}.json"
-        done = subprocess.run([str(LIGHTHOUSE), base + path, "--quiet", "--output=json", f"--output-path={report}",
-                               "--only-categories=performance,accessibility,best-practices,seo",
-                               "--chrome-flags=--headless=new " + " ".join(FLAGS)],
-                              env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr[-2000:]
-        reports[name] = json.loads(report.read_text())
-    summary = {name: {**{k: v["score"] for k, v in r["categories"].items()},
-                      "transfer_kib": round(r["audits"]["total-byte-weight"]["numericValue"] / 1024)}
-               for name, r in reports.items()}
+    zh, en = heaviest_chapter(folder, "zh"), heaviest_chapter(folder, "en")
+    judged = any(item.get_closest_marker("chapter_performance") for item in request.session.items)
+    run_count = {"zh home": HOME_RUNS, "en home": HOME_RUNS, f"zh {zh}": CHAPTER_RUNS if judged else 1,
+                 f"en {en}": CHAPTER_RUNS if judged else 1}
+    targets = {"zh home": "", "en home": "en/", f"zh {zh}": zh, f"en {en}": "en/" + en}
+    reports = {name: [lighthouse(base + path, out / f"{i}-{run}.json") for run in range(run_count[name])]
+               for i, (name, path) in enumerate(targets.items())}
+    summary = {}
+    for name, runs in reports.items():
+        summary[name] = {
+            "median": {c: median_run(runs, c)["categories"][c]["score"] for c in runs[0]["categories"]},
+            "performance_runs": [r["categories"]["performance"]["score"] for r in runs],
+            "median_performance_metrics": {m: round(median_run(runs, "performance")["audits"][m]["numericValue"], 3)
+                                           for m in METRICS},
+            "transfer_kib": round(runs[0]["audits"]["total-byte-weight"]["numericValue"] / 1024),
+            "benchmark_index": [round(r["environment"]["benchmarkIndex"]) for r in runs],
+        }
     (ROOT / "build").mkdir(exist_ok=True)
     (ROOT / "build" / "lighthouse-summary.json").write_text(json.dumps(summary, indent=1))
-    print("\nLighthouse:", json.dumps(summary, indent=1))
+    print("\nLighthouse, median of the runs:", json.dumps(summary, indent=1))
     return reports
 
 
-@pytest.mark.budget
-def test_page_budgets(lighthouse_reports):
+def budget_failures(reports: dict, pages: list[str], categories: list[str]) -> list[str]:
     failures = []
-    for name, report in lighthouse_reports.items():
-        for category, result in report["categories"].items():
-            if result["score"] < BUDGET:
-                failing = [ref["id"] for ref in result["auditRefs"]
-                           if ref.get("weight") and (report["audits"][ref["id"]].get("score") or 0) < 1
-                           and report["audits"][ref["id"]].get("score") is not None]
-                failures.append(f"{name}: {category} {result['score']:.2f} < {BUDGET} (failing audits: {failing})")
+    for name in pages:
+        runs = reports[name]
+        for category in categories:
+            report = median_run(runs, category)
+            score = report["categories"][category]["score"]
+            if score < BUDGET:
+                failing = [ref["id"] for ref in report["categories"][category]["auditRefs"]
+                           if ref.get("weight") and report["audits"][ref["id"]].get("score") is not None
+                           and report["audits"][ref["id"]]["score"] < 1]
+                runs_scores = [r["categories"][category]["score"] for r in runs]
+                failures.append(f"{name}: {category} median {score:.2f} < {BUDGET} over runs {runs_scores} "
+                                f"(failing audits in the median run: {failing})")
+    return failures
+
+
+def test_page_budgets(lighthouse_reports):
+    """Accessibility, best practices and SEO on all four pages; performance on the two home pages."""
+    pages = list(lighthouse_reports)
+    failures = budget_failures(lighthouse_reports, pages, ["accessibility", "best-practices", "seo"])
+    failures += budget_failures(lighthouse_reports, [p for p in pages if p.endswith("home")], ["performance"])
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.chapter_performance
+def test_chapter_performance_budget(lighthouse_reports):
+    """Performance on the heaviest chapters: `make e2e` runs it, `make test` does not. On the 2-core build
+    machine the median of three runs of the heaviest Chinese chapter measured 0.94 to 0.96 on 2026-11-25 (see
+    CONTRIBUTING.md), so a CI gate here would fail at random."""
+    failures = budget_failures(lighthouse_reports, [p for p in lighthouse_reports if not p.endswith("home")],
+                               ["performance"])
     assert not failures, "\n".join(failures)
