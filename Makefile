@@ -36,8 +36,8 @@ serve: $(STAMP)  ## serve the site on http://127.0.0.1:8000 with live reload (do
 build: $(STAMP)  ## build the site into site/ (strict: any warning fails)
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 
-test: $(STAMP) e2e-deps  ## the whole suite: snippets, code blocks as rendered, site, bench quick mode, browser, Lighthouse
-	$(PY) -m pytest -m "not chapter_performance"
+test: $(STAMP) e2e-deps  ## the whole suite: snippets, code blocks as rendered, site, bench quick mode, browser, Lighthouse (not performance)
+	$(PY) -m pytest -m "not performance_budget"
 
 # Browser tests need Debian's chromium (installed with apt-get when run as root) and Lighthouse (npm, pinned
 # in tests/e2e/package-lock.json).
@@ -49,7 +49,7 @@ e2e-deps:
 	@command -v npm >/dev/null 2>&1 || { echo "error: npm is missing; install Node.js 20 with npm"; exit 1; }
 	@test -x tests/e2e/node_modules/.bin/lighthouse || npm ci --prefix tests/e2e --no-audit --no-fund --silent
 
-e2e: $(STAMP) e2e-deps  ## only the browser tests and every Lighthouse budget, chapter performance included
+e2e: $(STAMP) e2e-deps  ## only the browser tests and every Lighthouse budget, performance included
 	$(PY) -m pytest -s tests/e2e
 
 outputs: $(STAMP)  ## regenerate the printed outputs shown under code blocks (docs/outputs/)
