@@ -252,8 +252,9 @@ def _dedupe_heading_ids(output: str) -> str:
 
 def _notebook_page(output: str, page) -> str:
     """mkdocs-jupyter pages: no MathJax (the notebooks hold no maths, and its empty script src would fetch the
-    page again), no Mermaid loader (it imports from a CDN; the notebooks hold no diagrams), no inlined 560 KB JupyterLab theme (mkdocs-jupyter's own small stylesheet stays; Material
-    styles the rest), and a download button for the .ipynb (Material 9 no longer shows page.nb_url)."""
+    page again), no Mermaid loader (it imports from a CDN; the notebooks hold no diagrams), no inlined 560 KB
+    JupyterLab theme (mkdocs-jupyter's own small stylesheet stays; Material styles the rest), and a download
+    button for the .ipynb (Material 9 no longer shows page.nb_url)."""
     output = _MATHJAX.sub("", output).replace("<!-- End of mathjax configuration -->", "")
     output = _MERMAID.sub("", output)
     output = _dedupe_heading_ids(output)

@@ -31,22 +31,16 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
-_SESSION_START = []
+LIGHTHOUSE_SUMMARY = pytest.StashKey[dict]()  # set by tests/e2e/test_browser.py when it runs Lighthouse
 
 
-def pytest_sessionstart(session):
-    import time
-    _SESSION_START.append(time.time())
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Print the Lighthouse medians when this session measured them (tests/e2e/test_browser.py)."""
-    import json
-    summary = ROOT / "build" / "lighthouse-summary.json"
-    if not summary.exists() or not _SESSION_START or summary.stat().st_mtime < _SESSION_START[0]:
+def pytest_terminal_summary(terminalreporter, config):
+    """Print the Lighthouse medians when this session measured them."""
+    summary = config.stash.get(LIGHTHOUSE_SUMMARY, None)
+    if summary is None:
         return
     terminalreporter.section("Lighthouse, phone profile, median of the runs")
-    for name, page in json.loads(summary.read_text()).items():
+    for name, page in summary.items():
         scores = " ".join(f"{k} {v:.2f}" for k, v in page["median"].items())
         terminalreporter.write_line(f"{name:<22} {scores} | performance runs {page['performance_runs']} | "
                                     f"{page['transfer_kib']} KiB")

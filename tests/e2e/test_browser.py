@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import mkdocs_build  # tests/conftest.py
+from conftest import LIGHTHOUSE_SUMMARY, mkdocs_build  # tests/conftest.py
 from helpers import ROOT
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -255,6 +255,7 @@ def lighthouse_reports(site, tmp_path_factory, request):
         }
     (ROOT / "build").mkdir(exist_ok=True)
     (ROOT / "build" / "lighthouse-summary.json").write_text(json.dumps(summary, indent=1))
+    request.config.stash[LIGHTHOUSE_SUMMARY] = summary
     print("\nLighthouse, median of the runs:", json.dumps(summary, indent=1))
     return reports
 
