@@ -24,10 +24,11 @@ check-python:
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "error: $(PYTHON) lacks venv/ensurepip; on Debian: apt-get install python3.11-venv"; exit 1; }
 
 # Reinstalls only when a pinned file changes.
-$(STAMP): requirements.txt requirements.lock requirements-nodeps.txt | check-python
+$(STAMP): requirements.txt requirements.lock requirements-nodeps.txt pyproject.toml | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 serve: $(STAMP)  ## serve the site on http://127.0.0.1:8000 with live reload (docs, snippets, data)
@@ -53,16 +54,16 @@ e2e: $(STAMP) e2e-deps  ## only the browser tests and every Lighthouse budget, p
 	$(PY) -m pytest -s tests/e2e
 
 outputs: $(STAMP)  ## regenerate the printed outputs shown under code blocks (docs/outputs/)
-	$(PY) scripts/make_outputs.py
+	$(PY) -m sitetools.make_outputs
 
 notebooks: $(STAMP)  ## regenerate the chapter notebooks from pages and snippets, and execute them (docs/notebooks/)
-	$(PY) scripts/make_notebooks.py $(ARGS)
+	$(PY) -m sitetools.make_notebooks $(ARGS)
 
-bench: $(STAMP)  ## run the benchmark program, write results and plots (QUICK=1 for a short run)
-	$(PY) scripts/bench.py $(if $(QUICK),--quick) $(ARGS)
+bench: $(STAMP)  ## measure this machine: write its record under docs/data/bench/hosts/ and its plots (QUICK=1: a short run under build/)
+	$(PY) -m sitetools.bench $(if $(QUICK),--quick) $(ARGS)
 
-clean:  ## remove the built site and caches (keeps .venv)
-	rm -rf site .pytest_cache
+clean:  ## remove the built site, build/ and caches (keeps .venv)
+	rm -rf site build .pytest_cache
 
 lock: check-python  ## re-resolve requirements.txt into requirements.lock (in a scratch venv)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

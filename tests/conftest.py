@@ -1,22 +1,31 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from helpers import ROOT  # noqa: E402
+from helpers import ROOT
 
 
-def mkdocs_build(site_dir: Path, config: Path = ROOT / "mkdocs.yml", site_url: str | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("SITE_URL", None)  # the tests expect mkdocs.yml's default, http://127.0.0.1:8000/
-    if site_url:
-        env["SITE_URL"] = site_url
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# The one site build of a test session is made for this URL, so that tests/e2e can serve it there
+# (absolute URLs such as hreflang alternates must point at the server) and the site tests resolve
+# absolute links against it.
+SITE_PORT = free_port()
+SITE_URL = f"http://127.0.0.1:{SITE_PORT}/"
+
+
+def mkdocs_build(site_dir: Path, config: Path = ROOT / "mkdocs.yml", site_url: str = SITE_URL) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=site_url)
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
                            "--site-dir", str(site_dir)], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
@@ -24,7 +33,10 @@ def mkdocs_build(site_dir: Path, config: Path = ROOT / "mkdocs.yml", site_url: s
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The site, built once per test session with --strict (any warning fails)."""
+    """The site, built once per test session with --strict (any warning fails), for SITE_URL.
+
+    Every test that reads the built site uses this fixture, the browser tests too (they serve it on
+    SITE_PORT); only tests that must break the build on purpose build a copy of their own."""
     site = tmp_path_factory.mktemp("site")
     result = mkdocs_build(site)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"

@@ -14,11 +14,8 @@ from types import ModuleType
 import markdown
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import make_outputs  # noqa: E402
+from sitetools import make_outputs
+from sitetools.paths import DOCS, ROOT
 
 PYTHON_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})\s*(?:python|py)\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=ticks)[ \t]*$",
                           re.M | re.S)
@@ -53,19 +50,21 @@ def front_matter(page: Path) -> dict:
     return yaml.safe_load(text[4:text.index("\n---", 4)]) or {}
 
 
-def snippets_config() -> dict:
-    """The pymdownx.snippets settings of mkdocs.yml, so tests expand includes as the build does."""
+def snippets_config(root: Path = ROOT) -> dict:
+    """The pymdownx.snippets settings of mkdocs.yml, so tests expand includes as the build does (from a
+    copy of the repository at root, if given)."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     for ext in config["markdown_extensions"]:
         if isinstance(ext, dict) and "pymdownx.snippets" in ext:
             settings = ext["pymdownx.snippets"]
-            return {"base_path": [str(ROOT / p) for p in settings["base_path"]], "check_paths": True}
+            return {"base_path": [str(root / p) for p in settings["base_path"]], "check_paths": True}
     raise AssertionError("mkdocs.yml has no pymdownx.snippets settings")
 
 
-def expand_includes(text: str) -> str:
+def expand_includes(text: str, root: Path = ROOT) -> str:
     """The page's Markdown with every --8<-- include expanded, exactly as the site renders it."""
-    md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": snippets_config()})
+    md = markdown.Markdown(extensions=["pymdownx.snippets"],
+                           extension_configs={"pymdownx.snippets": snippets_config(root)})
     return "\n".join(md.preprocessors["snippet"].run(text.split("\n")))
 
 
@@ -87,6 +86,24 @@ def run_python_code(code: str, timeout: float = 300, beside: str | None = None) 
                               capture_output=True, text=True, timeout=timeout)
     finally:
         Path(f.name).unlink()
+
+
+_runs: dict[tuple[str, str | None], subprocess.CompletedProcess] = {}
+
+
+def run_block(code: str, beside: str | None = None) -> subprocess.CompletedProcess:
+    """run_python_code, at most once per test session for the same code: a block shown on both language
+    pages, and a test that needs a whole snippet's printed output (run_snippet), share one run."""
+    key = (code.strip("\n") + "\n", beside)
+    if key not in _runs:
+        _runs[key] = run_python_code(key[0], beside=beside)
+    return _runs[key]
+
+
+def run_snippet(name: str) -> subprocess.CompletedProcess:
+    """`python snippets/<name>.py`, shared with the code-block test of the page that includes the whole file."""
+    path = f"snippets/{name}.py"
+    return run_block((ROOT / path).read_text(encoding="utf-8"), beside=path)
 
 
 def load_snippet(name: str) -> ModuleType:

@@ -1,21 +1,27 @@
-"""The benchmark program: quick mode, schema, deterministic plots, argument errors, atomic writes."""
+"""The benchmark program: quick mode, per-machine records, merging, refusals, plots, the ladder."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
 from helpers import ROOT
+from sitetools import atomic, fingerprint, plots, records
+from sitetools.bench import measure as measuring
+from sitetools.bench.cases import cpu as cpu_cases
+from sitetools.bench.cases import ladder as ladder_case
+from sitetools.bench.ladder_levels import LEVELS, supported
+from sitetools.bench.measure import CASES, Settings
+from sitetools.errors import UsageError
+from sitetools.paths import FIGURES, HOSTS
 
-import bench  # scripts/bench.py
-import plots
-
-BENCH = [sys.executable, str(ROOT / "scripts" / "bench.py")]
-COMMITTED = ROOT / "docs" / "data" / "bench" / "results.json"
+BENCH = [sys.executable, "-m", "sitetools.bench"]
 
 
 def run_bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -24,51 +30,101 @@ def run_bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
+    """make bench QUICK=1 into a copy of the committed records, as a machine with a new fingerprint
+    (one thread: no committed record has that identity)."""
     out = tmp_path_factory.mktemp("bench")
-    result = run_bench("--quick", "--output", str(out / "results.json"), "--figures", str(out / "figures"))
+    shutil.copytree(HOSTS, out / "hosts")
+    before = {p.name: p.read_bytes() for p in (out / "hosts").glob("*.json")}
+    started = time.perf_counter()
+    result = run_bench("--quick", "--threads", "1", "--records", str(out / "hosts"), "--figures", str(out / "figures"))
+    seconds = time.perf_counter() - started
     assert result.returncode == 0, result.stderr[-3000:]
-    return out, result
+    new = [p for p in (out / "hosts").glob("*.json") if p.name not in before]
+    assert len(new) == 1, "a machine with a new fingerprint must get a new record file"
+    return out, result, before, records.read(new[0]), seconds
 
 
-def test_quick_mode_writes_a_valid_stamped_results_file(quick_run):
-    out, result = quick_run
-    results = json.loads((out / "results.json").read_text())
-    bench.validate(results)
-    host = results["host"]
-    assert host["cpu"] and host["cores"] >= 1 and host["threads"] >= 1
-    assert host["versions"]["torch"].startswith("2.13.0")
-    assert results["quick"] is True and set(results["cases"]) == {n for n, c in bench.CASES.items() if c.quick}
-    fp32 = [r for r in results["records"] if r["case"] == "gemm" and r["variant"] == "fp32" and "median_s" in r]
+def test_quick_mode_writes_a_valid_record_with_a_fingerprint(quick_run):
+    _, result, _, record, seconds = quick_run
+    ident = record["identity"]
+    assert ident["cpu"] and ident["cores"] >= 1 and ident["threads"] == 1 and ident["onednn_isa"]
+    assert ident["versions"]["torch"].startswith("2.13.0")
+    assert record["quick"] is True
+    assert [c["name"] for c in record["cases"]] == [n for n, c in CASES.items() if c.quick and not c.gpu]
+    gemm = records.case(record, "gemm")
+    fp32 = [r for r in gemm["records"] if r["variant"] == "fp32" and "median_s" in r]
     assert fp32 and all(r["ops_per_s"] > 1e8 for r in fp32), "fp32 GEMM below 0.1 GFLOP/s: not a real measurement"
-    for r in results["records"]:
-        if "median_s" in r:
-            assert r["min_s"] <= r["median_s"] <= r["max_s"] and r["runs"] >= 1
+    for entry in record["cases"]:
+        for r in entry["records"]:
+            if "median_s" in r:
+                assert r["min_s"] <= r["median_s"] <= r["max_s"]
     assert "[" in result.stderr and "done" in result.stderr, "no progress bar on stderr"
+    assert seconds < 120, f"the quick benchmark took {seconds:.0f} s"
 
 
-def test_quick_mode_draws_every_plot_in_both_languages(quick_run):
-    out, _ = quick_run
+def test_a_new_machine_leaves_every_other_record_byte_identical(quick_run):
+    out, _, before, _, _ = quick_run
+    after = {p.name: p.read_bytes() for p in (out / "hosts").glob("*.json") if p.name in before}
+    assert after == before
+
+
+def test_the_site_renders_every_machine_including_a_new_one(quick_run, monkeypatch):
+    out, _, _, record, _ = quick_run
+    from sitetools import bench_tables, site_data
+    monkeypatch.setattr(records, "committed", lambda folder=out / "hosts": tuple(
+        records.read(p) for p in sorted(folder.glob("*.json"))))
+    for lang in ("zh", "en"):
+        html = bench_tables.render_bench_table(site_data.Context(lang, ""), "bandwidth")
+        for r in records.committed():
+            assert r["slug"] in html or bench_tables.machines.label(r, lang) in html
+
+
+def test_quick_mode_draws_every_plot_of_the_machine_in_both_languages(quick_run):
+    out, _, _, record, _ = quick_run
     names = {p.name for p in (out / "figures").glob("*.svg")}
-    assert {f"{f}.{lang}.svg" for f in ("formats", "roofline", "gemm", "inference", "training", "load") for lang in ("zh", "en")} <= names
-    zh = (out / "figures" / "roofline.zh.svg").read_text()
+    slug = record["slug"]
+    assert {f"{f}-{slug}.{lang}.svg" for f in ("roofline", "gemm", "ladder", "training", "load")
+            for lang in ("zh", "en")} <= names
+    zh = (out / "figures" / f"roofline-{slug}.zh.svg").read_text()
     assert "<svg" in zh and "<dc:date>" not in zh
 
 
+def test_the_quick_ladder_records_kernels_and_reuses_unchanged_levels(quick_run):
+    _, _, _, record, _ = quick_run
+    entry = records.case(record, "isa_ladder")
+    levels = list(dict.fromkeys(r["level"] for r in entry["records"]))
+    assert levels[-1] == "default" and len(levels) == 2
+    for r in entry["records"]:
+        assert r["kernels"] and any(k.startswith("ATen ") for k in r["kernels"]), r
+    fp32 = [r for r in entry["records"] if r["workload"] == "GEMM fp32"]
+    assert any("MKL" in k for r in fp32 for k in r["kernels"]), "fp32 GEMM should show MKL's verbose line"
+    # the uncapped level runs the same ATen kernels as the highest cap for bf16/int8 on a machine
+    # whose oneDNN is not used for them, or different ones; either way same_as names an earlier level
+    for r in entry["records"]:
+        if "same_as" in r:
+            assert r["same_as"] in levels[:levels.index(r["level"])]
+
+
 def test_plots_are_byte_identical_and_match_the_committed_figures(tmp_path):
-    results = json.loads(COMMITTED.read_text())
-    first = plots.draw_all(results, tmp_path / "a")
-    second = plots.draw_all(results, tmp_path / "b")
-    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
-    for path in first:
-        committed = ROOT / "docs" / "figures" / path.name
-        assert committed.read_bytes() == path.read_bytes(), f"docs/figures/{path.name} is not drawn from results.json: run make bench ARGS=--plots-only"
+    for record in records.committed():
+        first = plots.draw_all(record, tmp_path / "a")
+        second = plots.draw_all(record, tmp_path / "b")
+        assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+        for path in first:
+            committed = FIGURES / path.name
+            assert committed.is_file() and committed.read_bytes() == path.read_bytes(), \
+                f"docs/figures/{path.name} is not drawn from the records: run make bench ARGS=--plots-only"
 
 
-def test_committed_results_come_from_a_full_run():
-    results = json.loads(COMMITTED.read_text())
-    bench.validate(results)
-    assert results["quick"] is False
-    assert set(results["cases"]) == set(bench.CASES), "the committed results miss cases: run make bench"
+def test_every_committed_record_is_valid_full_and_named_by_its_fingerprint():
+    cpu_cases_all = {n for n, c in CASES.items() if not c.gpu}
+    complete = []
+    for record in records.committed():
+        assert record["quick"] is False, f"{record['slug']}: a quick run was committed"
+        assert record["slug"] == fingerprint.slug(record["identity"]), f"{record['slug']}: name and identity differ"
+        complete.append(cpu_cases_all <= {c["name"] for c in record["cases"]})
+    assert any(complete), "no committed record has every CPU case: run make bench"
+    assert len(records.committed()) >= 1
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -76,8 +132,8 @@ def test_committed_results_come_from_a_full_run():
     (["--threads", "0"], "--threads must be a whole number"),
     (["--threads", "two"], "--threads must be a whole number"),
     (["--threads", str((os.cpu_count() or 1) + 1)], "--threads must be a whole number"),
-    (["--output", "/proc/no/results.json"], "is not writable"),
-    (["--plots-only", "--output", "/nonexistent/results.json"], "does not exist"),
+    (["--records", "/proc/no/hosts"], "is not writable"),
+    (["--plots-only", "--records", "/nonexistent/hosts"], "has none"),
 ])
 def test_bad_arguments_give_one_line_and_exit_2(args, message):
     result = run_bench(*args, timeout=60)
@@ -86,27 +142,71 @@ def test_bad_arguments_give_one_line_and_exit_2(args, message):
     assert len(lines) == 1 and message in lines[0], result.stderr[-1000:]
 
 
-def test_output_that_is_a_directory_is_refused(tmp_path):
-    result = run_bench("--only", "bandwidth", "--output", str(tmp_path), timeout=60)
-    assert result.returncode == 2 and "is a directory" in result.stderr
+def test_gpu_cases_need_a_gpu():
+    import torch
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA device, so --gpu does not refuse here")
+    result = run_bench("--gpu", timeout=60)
+    assert result.returncode == 2 and "needs a CUDA device" in result.stderr
 
 
-def test_output_below_a_file_is_refused(tmp_path):
+def test_records_folder_that_is_a_file_is_refused(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    result = run_bench("--only", "bandwidth", "--output", str(blocker / "results.json"), timeout=60)
-    assert result.returncode == 2 and "is not writable" in result.stderr
+    result = run_bench("--only", "bandwidth", "--records", str(blocker), timeout=60)
+    assert result.returncode == 2 and "is a file" in result.stderr
     assert blocker.read_text() == "x"
+
+
+@pytest.fixture(scope="module")
+def one_case_record(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("merge")
+    result = run_bench("--quick", "--threads", "1", "--only", "bandwidth", "--records", str(folder), "--no-plots")
+    assert result.returncode == 0, result.stderr[-2000:]
+    (path,) = folder.glob("*.json")
+    return folder, path
+
+
+def test_only_merges_into_the_same_machine_and_keeps_its_other_cases(one_case_record, tmp_path):
+    folder, path = one_case_record
+    work = tmp_path / "hosts"
+    shutil.copytree(folder, work)
+    before = records.read(work / path.name)
+    result = run_bench("--quick", "--threads", "1", "--only", "gemm", "--records", str(work), "--no-plots")
+    assert result.returncode == 0, result.stderr[-2000:]
+    after = records.read(work / path.name)
+    assert [c["name"] for c in after["cases"]] == ["gemm", "bandwidth"]  # the registry's order
+    assert records.case(after, "bandwidth") == records.case(before, "bandwidth")
+    assert records.case(after, "gemm")["command"] == 'make bench QUICK=1 ARGS="--only gemm"'
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda r: "{not json", "not valid JSON"),
+    (lambda r: json.dumps({**r, "schema": 1}), "schema version 1"),
+    (lambda r: json.dumps({**r, "identity": {**r["identity"], "cpu": "Other CPU"}}), "identity/cpu"),
+    (lambda r: json.dumps({**r, "cases": [{**r["cases"][0], "date": "yesterday"}]}), "cases/0/date"),
+])
+def test_a_bad_record_is_refused_in_one_line_naming_file_and_field(one_case_record, tmp_path, damage, message):
+    folder, path = one_case_record
+    work = tmp_path / "hosts"
+    shutil.copytree(folder, work)
+    text = damage(json.loads(path.read_text()))
+    (work / path.name).write_text(text)
+    result = run_bench("--quick", "--threads", "1", "--only", "bandwidth", "--records", str(work), "--no-plots")
+    assert result.returncode == 2, result.stderr[-2000:]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and path.name in lines[0] and message in lines[0], result.stderr[-1000:]
+    assert (work / path.name).read_text() == text, "a refused record must not be rewritten"
 
 
 def test_list_names_every_case():
     result = run_bench("--list", timeout=60)
     assert result.returncode == 0
-    assert [line.split()[0] for line in result.stdout.splitlines()] == list(bench.CASES)
+    assert [line.split()[0] for line in result.stdout.splitlines()] == list(CASES)
 
 
 def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
-    target = tmp_path / "results.json"
+    target = tmp_path / "record.json"
     target.write_text("good")
 
     def interrupted(src, dst):
@@ -114,27 +214,79 @@ def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        bench.write_atomically(target, "half-written")
+        atomic.write_text(target, "half-written")
     assert target.read_text() == "good"
     assert list(tmp_path.iterdir()) == [target], "a temporary file was left behind"
 
 
+def test_merge_refuses_a_record_of_another_machine(tmp_path):
+    record = records.committed()[0]
+    other = {**record, "identity": {**record["identity"], "threads": record["identity"]["threads"] + 1}}
+    with pytest.raises(UsageError, match="identity/threads"):
+        records.merge(record, other, list(CASES), tmp_path / f"{record['slug']}.json")
+
+
 def test_without_amx_the_amx_off_case_is_skipped_with_a_reason(monkeypatch):
-    monkeypatch.setattr(bench, "host_flags", lambda: {"sse2", "avx2"})
-    records = bench.case_gemm_amx_off(bench.Settings(quick=True, threads=1))
-    assert records and all("no AMX" in r["skipped"] for r in records)
+    monkeypatch.setattr(cpu_cases, "host_flags", lambda: {"sse2", "avx2"})
+    result = cpu_cases.case_gemm_amx_off(Settings(quick=True, threads=1))
+    assert result and all("no AMX" in r["skipped"] for r in result)
 
 
 def test_theoretical_peak_uses_the_best_extension_present():
-    peaks = bench.theoretical_peaks({"fma", "avx2"}, cores=2, ghz=2.0)
+    peaks = fingerprint.theoretical_peaks({"fma", "avx2"}, threads=2, ghz=2.0)
     assert peaks["fp32"]["per_core_per_cycle"] == 32 and peaks["fp32"]["ops_per_s"] == 32 * 2 * 2.0e9
     assert "bf16" not in peaks
-    amx = bench.theoretical_peaks({"fma", "avx512f", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8", "avx512_vnni"}, 1, 1.0)
+    amx = fingerprint.theoretical_peaks({"fma", "avx512f", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8",
+                                         "avx512_vnni"}, 1, 1.0)
     assert amx["fp32"]["extension"] == "AVX-512 F" and amx["bf16"]["per_core_per_cycle"] == 1024
     assert amx["int8"]["per_core_per_cycle"] == 2048
 
 
 def test_slow_calls_are_skipped_with_the_estimate():
-    import time
-    result = bench.measure(lambda: time.sleep(0.6), bench.Settings(quick=True, threads=1))
+    result = measuring.measure(lambda: time.sleep(0.6), Settings(quick=True, threads=1))
     assert "skipped" in result and "0.6 s" in result["skipped"]
+
+
+def test_a_noisy_variant_is_measured_again_then_flagged(monkeypatch):
+    calls = []
+
+    def noisy(fn, settings, estimate):
+        calls.append(1)
+        return {"median_s": 1.0, "iqr_s": 0.5, "min_s": 0.5, "max_s": 2.0, "runs": 3, "calls_per_run": 1}
+
+    monkeypatch.setattr(measuring, "_timed", noisy)
+    result = measuring.measure(lambda: None, Settings(quick=True, threads=1))
+    assert len(calls) == 2 and result["noisy"] is True
+
+
+def test_a_steady_variant_is_measured_once(monkeypatch):
+    calls = []
+
+    def steady(fn, settings, estimate):
+        calls.append(1)
+        return {"median_s": 1.0, "iqr_s": 0.01, "min_s": 0.99, "max_s": 1.01, "runs": 3, "calls_per_run": 1}
+
+    monkeypatch.setattr(measuring, "_timed", steady)
+    result = measuring.measure(lambda: None, Settings(quick=True, threads=1))
+    assert len(calls) == 1 and "noisy" not in result
+
+
+def test_ladder_levels_follow_the_flags():
+    assert [lv["id"] for lv in supported({"sse4_1", "avx", "avx2", "fma"})] == ["sse41", "avx", "avx2", "default"]
+    amx = {"sse4_1", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni",
+           "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8"}
+    ids = [lv["id"] for lv in supported(amx)]
+    assert ids[-2:] == ["avx512_core_amx", "default"] and "avx2_vnni" not in ids
+    assert all(set(lv["caps"]) <= {"ONEDNN_MAX_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS", "ATEN_CPU_CAPABILITY"}
+               for lv in LEVELS)
+    assert ladder_case.levels_for(Settings(quick=True, threads=1))[-1]["id"] == "default"
+
+
+def test_kernels_of_names_the_onednn_convolution():
+    import torch
+    from sitetools.bench.ladder_worker import kernels_of
+    conv, x = torch.nn.Conv2d(64, 64, 3, padding=1), torch.randn(2, 64, 28, 28)  # big enough for oneDNN
+    with torch.no_grad():
+        found = kernels_of(lambda: conv(x))
+    assert any(k.startswith("oneDNN convolution ") and "src:f32" in k for k in found), found
+    assert any(k.startswith("ATen ") for k in found)

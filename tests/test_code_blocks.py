@@ -1,35 +1,47 @@
-"""Every Python block of every page, as rendered (includes expanded), runs; shown outputs are real.
+"""Every Python block of every page, as rendered (includes expanded), runs; every shown output is real.
 
-Blocks identical in both languages run once and the result is shared, so both pages are
-checked without doubling the time.
+A shown output is an include of docs/outputs/<area>/<name>.txt (recorded by `make outputs`) under
+the block. It is compared with what the block prints on this machine, whatever its CPU: byte for
+byte, or, where docs/outputs/kinds.yml declares the output host-dependent, after masking only the
+parts it names (sitetools/outputs.py). Blocks identical in both languages run once and share the
+result, and a snippet's own tests reuse that run (helpers.run_block).
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import re
+import shutil
+from pathlib import Path
 
-import make_outputs
 import pytest
 
-from helpers import PYTHON_FENCE, all_pages, expand_includes, extract_blocks, rel, run_python_code
+from sitetools import make_outputs, outputs
+from helpers import PYTHON_FENCE, ROOT, all_pages, expand_includes, extract_blocks, rel, run_block, run_python_code
 
 INCLUDE_LINE = re.compile(r"""^\s*-{1,}8<-{1,}\s+["']snippets/[^"']+["']\s*$""")
-_results: dict[str, object] = {}
+OUTPUT_LINE = re.compile(r"""^([ \t]*)-{1,}8<-{1,}[ \t]+["']docs/outputs/([\w/]+)\.txt["'][ \t]*$""", re.M)
+NAME_MARK = "@shown-output:"
+KINDS = outputs.load_kinds()
 
 
-def python_blocks(page):
-    blocks = extract_blocks(expand_includes(page.read_text(encoding="utf-8")))
+def python_blocks(text: str, root: Path = ROOT):
+    blocks = extract_blocks(expand_includes(text, root))
     return [b for b in blocks if (b.syntax or "").split(" ")[0] in ("python", "py")]
 
 
-CASES = [(page, i) for page in all_pages() for i, _ in enumerate(python_blocks(page))]
+def page_blocks(page: Path, root: Path = ROOT) -> list[tuple[object, str | None]]:
+    """(block as rendered, name of the docs/outputs file its shown output includes, or None); root: the
+    repository, or a copy of it, whose files the includes read."""
+    text = page.read_text(encoding="utf-8")
+    rendered = python_blocks(text, root)
+    named = python_blocks(OUTPUT_LINE.sub(lambda m: f"{m.group(1)}{NAME_MARK}{m.group(2)}", text), root)
+    names = [b.expected_output.strip()[len(NAME_MARK):] if (b.expected_output or "").strip().startswith(NAME_MARK)
+             else None for b in named]
+    return list(zip(rendered, names))
 
 
-def _run_once(code: str, title: str | None):
-    if code not in _results:
-        _results[code] = run_python_code(code, beside=title)
-    return _results[code]
+CASES = [(page, i) for page in all_pages() for i, _ in enumerate(page_blocks(page))]
 
 
 def block_title(block) -> str | None:
@@ -50,23 +62,104 @@ def test_no_inline_python(page):
         )
 
 
-@pytest.mark.parametrize(("page", "index"), CASES, ids=[f"{rel(p)}#{i}" for p, i in CASES])
-def test_block_runs_and_prints_what_the_page_shows(page, index):
-    block = python_blocks(page)[index]
+def check_block(block, name: str | None, where: str) -> None:
+    """Run the block (once per session) and compare its printed output with the shown one, if any."""
+    kind = None
+    if block.expected_output is not None:
+        assert name, (f"{where}: a shown output must be an include of docs/outputs/<area>/<name>.txt, "
+                      f"recorded by `make outputs`, not text written by hand")
+        assert name in KINDS, f"{where}: docs/outputs/{name}.txt has no kind in {outputs.KINDS_FILE.name}"
+        kind = KINDS[name]
     for mark in block.marks:  # e.g. pytest.mark.skip(reason="needs an NVIDIA GPU")
         reason = re.search(r'reason="([^"]+)"', mark)
-        assert reason, f"{rel(page)} block {index}: a mark must give a reason: {mark}"
-        pytest.skip(reason.group(1))
-    result = _run_once(block.code, block_title(block))
-    assert result.returncode == 0, f"{rel(page)} block {index} (line {block.lineno}) failed:\n{result.stderr[-3000:]}"
-    if block.expected_output is not None:
-        recorded = json.loads(make_outputs.HOST_FILE.read_text())
-        if recorded != make_outputs.host_fingerprint():
-            pytest.skip(f"the block ran; its shown output was recorded on {recorded['cpu']} "
-                        f"({' '.join(recorded['isa_flags'][-4:])}), a different CPU from this one, so it is not compared")
-        assert result.stdout.rstrip("\n") == block.expected_output.rstrip("\n"), (
-            f"{rel(page)} block {index}: the output shown on the page is stale; run `make outputs`"
-        )
+        assert reason, f"{where}: a mark must give a reason: {mark}"
+        # A shown output recorded without the hardware the mark names (kinds.yml: without) is what the
+        # block prints here when this machine lacks it too: then the block runs and is compared.
+        if kind is None or kind.without is None or outputs.skip_reason(kind):
+            pytest.skip(reason.group(1))
+    if kind is not None and (why := outputs.skip_reason(kind)):
+        pytest.skip(why)
+    result = run_block(block.code, block_title(block))
+    assert result.returncode == 0, f"{where} failed:\n{result.stderr[-3000:]}"
+    if kind is not None:
+        problem = outputs.mismatch(block.expected_output, result.stdout, kind)
+        if problem:
+            pytest.fail(f"{where}: {problem}", pytrace=False)
+
+
+@pytest.mark.parametrize(("page", "index"), CASES, ids=[f"{rel(p)}#{i}" for p, i in CASES])
+def test_block_runs_and_prints_what_the_page_shows(page, index):
+    block, name = page_blocks(page)[index]
+    check_block(block, name, f"{rel(page)} block {index} (line {block.lineno})")
+
+
+def test_every_output_is_shown_declared_and_recorded():
+    """Each docs/outputs file is included by a page and has a declared kind; each declaration names an
+    output that exists. (make outputs writes only what pages include.)"""
+    recorded = outputs.recorded_outputs()
+    missing, orphans = outputs.undeclared(KINDS, recorded)
+    assert not missing, f"declare the kind of {missing} in docs/outputs/{outputs.KINDS_FILE.name}"
+    assert not orphans, f"docs/outputs/{outputs.KINDS_FILE.name} declares {orphans}, which are not recorded"
+    shown = {p.relative_to(outputs.OUTPUTS).with_suffix("").as_posix() for p in make_outputs.referenced_outputs()}
+    assert set(recorded) == shown, f"recorded but shown by no page: {sorted(set(recorded) - shown)}"
+
+
+def test_every_shown_output_is_compared_by_some_block():
+    """No shown output escapes the comparison: each is under a Python block that runs."""
+    compared = {name for page, index in CASES for _, name in [page_blocks(page)[index]] if name}
+    assert compared == set(KINDS)
+
+
+def mutations(text: str, kind: outputs.Kind):
+    """Every copy of text with one word or one integer changed, outside the parts the kind masks."""
+    masked = outputs.normalise(text, kind)
+    for match in re.finditer(r"[A-Za-z_]{2,}|(?<![\w.])\d+(?![\w.%])", text):
+        changed = text[:match.start()] + ("Xx" if match.group().isalpha() else "7" + match.group()) + text[match.end():]
+        if outputs.normalise(changed, kind) != masked:  # the change lies outside a masked part
+            yield match.group(), changed
+
+
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_changing_a_word_of_a_shown_output_fails_the_comparison(name):
+    """The comparison is live: a copy of the output with any one word or integer changed (outside what
+    its kind masks) no longer matches the recorded output."""
+    kind = KINDS[name]
+    text = kind.path.read_text(encoding="utf-8")
+    assert outputs.mismatch(text, text, kind) is None
+    checked = 0
+    for word, changed in mutations(text, kind):
+        problem = outputs.mismatch(changed, text, kind)
+        assert problem and "make outputs" in problem and "\n-" in problem and "\n+" in problem, (
+            f"{name}: changing {word!r} went unnoticed")
+        checked += 1
+    assert checked >= 3, f"{name}: too little of the output is compared ({checked} words)"
+
+
+def test_a_changed_output_file_fails_its_block(tmp_path):
+    """End to end: one word changed in a copy of docs/outputs reaches the page's block through its
+    include, and the block's check fails with a diff."""
+    shutil.copytree(outputs.OUTPUTS, tmp_path / "docs" / "outputs")
+    (tmp_path / "snippets").symlink_to(ROOT / "snippets")
+    changed = tmp_path / "docs" / "outputs" / "quantization" / "affine.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("symmetric int8", "symmetric uint8"), encoding="utf-8")
+    page = ROOT / "docs" / "quantization.en.md"
+    index, (block, name) = next((i, b) for i, b in enumerate(page_blocks(page, tmp_path)) if b[1] == "quantization/affine")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        check_block(block, name, f"{rel(page)} block {index}")
+    assert "\n-symmetric uint8:" in str(failed.value) and "\n+symmetric int8:" in str(failed.value)
+    check_block(page_blocks(page)[index][0], name, "the same block with the committed output")  # passes
+
+
+def test_a_stale_output_fails_with_a_diff_and_the_command():
+    """What a contributor sees when a shown output is out of date: a unified diff, the re-record command."""
+    block, name = next(b for p, i in CASES for b in [page_blocks(p)[i]] if b[1] == "quantization/affine")
+    stale = dataclasses.replace(block, expected_output=block.expected_output.replace("zero point 85", "zero point 86"))
+    with pytest.raises(pytest.fail.Exception) as failed:
+        check_block(stale, name, "quantization/affine's block")
+    message = str(failed.value)
+    assert "\n-asymmetric uint8: scale 0.011765 = 3/255, zero point 86\n" in message
+    assert "\n+asymmetric uint8: scale 0.011765 = 3/255, zero point 85\n" in message
+    assert "`make outputs`" in message
 
 
 @pytest.mark.parametrize("code", [

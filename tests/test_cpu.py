@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from helpers import load_snippet
-import site_data
+from sitetools import site_data
 
 detect = load_snippet("cpu/detect_isa")
 gemm = load_snippet("cpu/gemm")

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from helpers import ROOT
-import site_data
+from sitetools import site_data
 
 
 def test_glossary_is_valid_and_unique():

@@ -6,7 +6,7 @@ import copy
 import json
 
 import make_notebooks
-import make_outputs
+from sitetools import make_outputs
 import nbformat
 import pytest
 

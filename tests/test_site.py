@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import mkdocs_build
+from conftest import SITE_URL, mkdocs_build  # SITE_URL: the session build's site_url
 from helpers import DOCS, ROOT, front_matter, twin, zh_pages
 
 
@@ -49,9 +49,6 @@ class Page(HTMLParser):
             self.meta[a["name"]] = a.get("content", "")
         if a.get("style") and "url(" in a["style"]:
             self.requests.extend(re.findall(r"url\(['\"]?([^'\")]+)", a["style"]))
-
-
-SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's default site_url (SITE_URL unset)
 
 
 def html_files(site: Path) -> list[Path]:
@@ -188,7 +185,7 @@ def test_tables_are_wrapped_by_the_build_and_styled_with_materials_rules(built_s
 
 
 def test_glossary_page_lists_every_term(built_site):
-    import site_data
+    from sitetools import site_data
     zh = (built_site / "glossary" / "index.html").read_text(encoding="utf-8")
     en = (built_site / "en" / "glossary" / "index.html").read_text(encoding="utf-8")
     for entry in site_data.glossary():
@@ -197,7 +194,7 @@ def test_glossary_page_lists_every_term(built_site):
 
 def test_pages_with_code_show_the_versions_they_were_tested_with(built_site):
     text = (built_site / "saving" / "index.html").read_text(encoding="utf-8")
-    import site_data
+    from sitetools import site_data
     torch_pin = site_data.locked_versions()["torch"]
     assert re.search(rf'<p class="tested-with">本页代码的测试环境：Python 3\.\d+ · [^<]*torch {re.escape(torch_pin)}', text)
 

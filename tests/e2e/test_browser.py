@@ -10,20 +10,17 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from conftest import LIGHTHOUSE_SUMMARY, mkdocs_build  # tests/conftest.py
+from conftest import LIGHTHOUSE_SUMMARY, SITE_PORT, SITE_URL  # tests/conftest.py
 from helpers import ROOT
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import serve  # noqa: E402
+import serve  # tests/e2e/serve.py
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LIGHTHOUSE = ROOT / "tests" / "e2e" / "node_modules" / ".bin" / "lighthouse"
@@ -34,17 +31,11 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not instal
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site built for, and served at, a free port on 127.0.0.1 (absolute URLs must match the server)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}/"
-    folder = tmp_path_factory.mktemp("e2e-site")
-    result = mkdocs_build(folder, site_url=base)
-    assert result.returncode == 0, result.stderr[-3000:]
-    server = serve.serve(folder, port)
-    yield base, folder
+def site(built_site):
+    """The session's one site build (tests/conftest.py), served at the URL it was built for: SITE_URL,
+    a free port on 127.0.0.1 (absolute URLs must match the server)."""
+    server = serve.serve(built_site, SITE_PORT)
+    yield SITE_URL, built_site
     server.shutdown()
 
 

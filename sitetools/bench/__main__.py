@@ -1,0 +1,5 @@
+import sys
+
+from sitetools.bench.cli import main
+
+sys.exit(main())

@@ -1,0 +1,14 @@
+"""The benchmark cases, one module per chapter. Importing this package registers them, in page order."""
+
+from sitetools.bench.cases import (  # noqa: F401  (imported for their registrations)
+    cpu,
+    ladder,
+    inference,
+    mixed_precision,
+    saving,
+    fusion,
+    quantization,
+    pruning,
+    multimodal,
+    gpu,
+)

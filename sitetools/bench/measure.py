@@ -1,0 +1,87 @@
+"""Timing and the case registry: median and spread with torch.utils.benchmark, noisy variants rerun once."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from sitetools.records import NOISE_THRESHOLD
+
+
+@dataclass
+class Settings:
+    quick: bool
+    threads: int
+
+    @property
+    def min_run_time(self) -> float:
+        return 0.2 if self.quick else 1.0
+
+    @property
+    def max_call_seconds(self) -> float:
+        """A variant whose single call takes longer than this is skipped, with the estimate as reason."""
+        return 0.5 if self.quick else 5.0
+
+
+def _timed(fn: Callable[[], object], settings: Settings, estimate: float) -> dict:
+    import torch.utils.benchmark as benchmark
+    timer = benchmark.Timer(stmt="fn()", globals={"fn": fn}, num_threads=settings.threads)
+    m = timer.blocked_autorange(min_run_time=max(settings.min_run_time, 3.2 * estimate))
+    times = sorted(m.times)
+    return {"median_s": m.median, "iqr_s": m.iqr, "min_s": times[0], "max_s": times[-1], "runs": len(times),
+            "calls_per_run": m.number_per_run}
+
+
+def spread(result: dict) -> float:
+    return result["iqr_s"] / result["median_s"]
+
+
+def measure(fn: Callable[[], object], settings: Settings) -> dict:
+    """Median and spread of fn(): a warm-up, then at least 3 timed blocks. A result whose IQR/median
+    exceeds NOISE_THRESHOLD is measured again; the steadier of the two is kept, flagged if still noisy."""
+    fn()  # warm-up: first-call costs (allocation, lazy initialization, compilation)
+    start = time.perf_counter()
+    fn()
+    estimate = time.perf_counter() - start
+    if estimate > settings.max_call_seconds:
+        return {"skipped": f"one call takes about {estimate:.1f} s, over the {settings.max_call_seconds:g} s "
+                           f"budget per call of {'quick' if settings.quick else 'full'} mode"}
+    result = _timed(fn, settings, estimate)
+    if spread(result) > NOISE_THRESHOLD:
+        again = _timed(fn, settings, estimate)
+        result = min(result, again, key=spread)
+        if spread(result) > NOISE_THRESHOLD:
+            result["noisy"] = True
+    return result
+
+
+def record(variant: str, result: dict, **extra) -> dict:
+    return {"variant": variant, **extra, **result}
+
+
+@dataclass
+class Case:
+    name: str
+    title: str
+    run: Callable[[Settings], list[dict]]
+    quick: bool = True            # part of the quick set
+    baseline: str | None = None   # the variant others are compared with (records may name their own)
+    gpu: bool = False             # runs only with --gpu, on a CUDA device
+
+
+CASES: dict[str, Case] = {}
+
+
+def case(name: str, title: str, *, quick: bool = True, baseline: str | None = None, gpu: bool = False):
+    """Register a benchmark case; the module it lives in is its chapter's."""
+    def register(fn):
+        if name in CASES:
+            raise ValueError(f"benchmark case {name!r} is registered twice")
+        CASES[name] = Case(name, title, fn, quick, baseline, gpu)
+        return fn
+    return register
+
+
+def relative_error(out, reference) -> float:
+    return float((out.float() - reference.float()).norm() / reference.float().norm())

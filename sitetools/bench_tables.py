@@ -1,0 +1,190 @@
+"""Benchmark tables on the pages: every recorded machine side by side, labels in the page's language.
+
+Renderers take the page Context and return Markdown; pages call them with placeholders such as
+``<!-- render:bench-table training -->`` (see renderers() in sitetools/site_data.py).
+"""
+
+from __future__ import annotations
+
+from sitetools import machines, records, strings
+from sitetools.site_data import Context
+
+EXTRAS = {  # optional record fields shown in the per-machine details: (ui-free label zh, en, format)
+    "n": ("n", "n", "{:d}"),
+    "ops_per_s": ("G 次运算/秒", "G ops/s", lambda v: f"{v / 1e9:.1f}"),
+    "bytes_per_s": ("带宽 GB/s", "GB/s", lambda v: f"{v / 1e9:.1f}"),
+    "relative_error": ("相对误差", "relative error", "{:.1e}"),
+    "max_abs_difference": ("最大绝对误差", "max abs difference", "{:.1e}"),
+    "size_bytes": ("大小 MB", "size MB", lambda v: f"{v / 1e6:.2f}"),
+    "peak_after_load_mb": ("加载后峰值内存增量 MiB", "peak memory added by loading MiB", "{:.0f}"),
+    "private_after_read_mb": ("读取后私有内存增量 MiB", "private memory after reading MiB", "{:.0f}"),
+    "load_only_median_s": ("仅加载 ms", "load only ms", lambda v: f"{v * 1e3:.1f}"),
+    "accuracy": ("准确率", "accuracy", "{:.1%}"),
+    "agreement": ("与 fp32 答案相同", "same answer as fp32", "{:.1%}"),
+    "build_s": ("准备/编译 s", "prepare/compile s", "{:.1f}"),
+}
+
+
+def _fmt(value, fmt) -> str:
+    if value is None:
+        return "—"
+    return fmt(value) if callable(fmt) else fmt.format(value)
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def with_case(name: str) -> list[tuple[dict, dict]]:
+    """(machine record, its case entry) for every machine that measured the case."""
+    found = [(r, records.case(r, name)) for r in records.committed()]
+    found = [(r, c) for r, c in found if c is not None]
+    if not found:
+        raise ValueError(f"no machine record has the case '{name}': run make bench")
+    return found
+
+
+def median_cell(rec: dict | None, lang: str) -> str:
+    if rec is None:
+        return strings.text("not_on_machine", lang)
+    if "skipped" in rec:
+        reason = rec["skipped"].replace('"', "'")
+        return f'<span title="{reason}">{strings.text("not_measured", lang)}</span>'
+    flag = " " + strings.text("noisy", lang) if rec.get("noisy") else ""
+    return f"{rec['median_s'] * 1e3:.3g} ({rec['iqr_s'] * 1e3:.2g}){flag}"
+
+
+def speedup(entry: dict, rec: dict | None) -> float | None:
+    """rec's speed relative to the variant it is compared with, in the same record."""
+    if rec is None or "median_s" not in rec:
+        return None
+    base_id = records.baseline_of(entry, rec)
+    base = next((r for r in entry["records"] if r["variant"] == base_id and "median_s" in r), None)
+    return base["median_s"] / rec["median_s"] if base else None
+
+
+def render_bench_host(ctx: Context, *cases: str) -> str:
+    """Which machines measured this section, when, and how to rerun it."""
+    found = [r for r in records.committed() if any(records.case(r, c) for c in cases)]
+    if not found:
+        raise ValueError(f"no machine record has the cases {', '.join(cases)}: run make bench")
+    items = []
+    for r in found:
+        dates = sorted({records.case(r, c)["date"][:10] for c in cases if records.case(r, c)})
+        items.append(f"{machines.link(ctx, r)}（{'、'.join(dates)}）" if ctx.lang == "zh"
+                     else f"{machines.link(ctx, r)} ({', '.join(dates)})")
+    sep = "、" if ctx.lang == "zh" else ", "
+    return '<p class="bench-host">' + strings.text(
+        "measured_on", ctx.lang, count=len(found), machines=sep.join(items),
+        href=machines.machines_href(ctx), cases=",".join(cases)) + "</p>"
+
+
+def render_bench_table(ctx: Context, case: str) -> str:
+    """Median (IQR) and speedup per variant, a column pair per machine; full data per machine folded below."""
+    lang = ctx.lang
+    found = with_case(case)
+    variants = list(dict.fromkeys(rec["variant"] for _, entry in found for rec in entry["records"]))
+    head = [strings.text("variant", lang), strings.text("compared_with", lang)]
+    for r, _ in found:
+        head += [f"{machines.label(r, lang)}<br>{strings.text('median_iqr', lang)}", strings.text("speedup", lang)]
+    lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+    noisy = False
+    for variant in variants:
+        some = next(rec for _, e in found for rec in e["records"] if rec["variant"] == variant)
+        base = records.baseline_of(next(e for _, e in found if some in e["records"]), some)
+        cells = [strings.variant(variant, lang), strings.variant(base, lang) if base else "—"]
+        for _, entry in found:
+            rec = next((x for x in entry["records"] if x["variant"] == variant), None)
+            noisy |= bool(rec and rec.get("noisy"))
+            ratio = speedup(entry, rec)
+            cells += [median_cell(rec, lang), f"{ratio:.2f}×" if ratio else "—"]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    out = "\n".join(lines)
+    if noisy:
+        out += "\n\n" + strings.text("noisy_note", lang, threshold=records.NOISE_THRESHOLD)
+    return out + "\n\n" + details(ctx, found)
+
+
+def details(ctx: Context, found: list[tuple[dict, dict]]) -> str:
+    """A folded block: per machine, every field of every variant."""
+    lang = ctx.lang
+    parts = [f'??? info "{strings.text("details", lang)}"']
+    for r, entry in found:
+        rows = entry["records"]
+        extras = [k for k in EXTRAS if any(rec.get(k) is not None for rec in rows)]
+        head = [strings.text(k, lang) for k in ("variant", "median", "iqr", "runs")]
+        head += [EXTRAS[k][0 if lang == "zh" else 1] for k in extras]
+        parts += ["", f"    **{machines.label(r, lang)}**（{entry['date']}，`{entry['command']}`）" if lang == "zh"
+                  else f"    **{machines.label(r, lang)}** ({entry['date']}, `{entry['command']}`)", "",
+                  "    | " + " | ".join(head) + " |", "    " + "|---" * len(head) + "|"]
+        for rec in rows:
+            if "median_s" in rec:
+                cells = [strings.variant(rec["variant"], lang), f"{rec['median_s'] * 1e3:.3g}",
+                         f"{rec['iqr_s'] * 1e3:.2g}", str(rec["runs"])]
+            else:
+                why = rec.get("skipped") or strings.text("same_as", lang, level=rec.get("same_as"))
+                cells = [strings.variant(rec["variant"], lang),
+                         strings.text("not_measured_reason", lang, reason=why), "", ""]
+            cells += [_fmt(rec.get(k), EXTRAS[k][2]) for k in extras]
+            parts.append("    | " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(parts)
+
+
+def render_gemm_table(ctx: Context) -> str:
+    """Per machine: GEMM throughput per dtype and size, as a fraction of that machine's measured roof."""
+    lang = ctx.lang
+    out = []
+    for r, entry in with_case("gemm"):
+        rows = [("", rec) for rec in entry["records"]]
+        amx_off = records.case(r, "gemm_amx_off")
+        if amx_off:
+            rows += [("amx_off", rec) for rec in amx_off["records"] if "median_s" in rec]
+        roofs: dict[str, float] = {}
+        for _, rec in rows:
+            if "ops_per_s" in rec:
+                roofs[rec["variant"]] = max(roofs.get(rec["variant"], 0), rec["ops_per_s"])
+        head = [strings.text(k, lang) for k in ("dtype",)] + ["n"] + [strings.text(k, lang) for k in
+                                                                  ("median", "iqr", "runs", "gops", "of_roof")]
+        lines = [f"**{machines.link(ctx, r)}**", "", "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+        for kind, rec in rows:
+            name = strings.text("amx_off", lang, dtype=rec["variant"]) if kind else rec["variant"]
+            if "median_s" not in rec:
+                reason = strings.text("not_measured_reason", lang, reason=rec["skipped"])
+                lines.append(f"| {name} | {rec.get('n', '')} | {_cell(reason)} | | | | |")
+                continue
+            lines.append(f"| {name} | {rec['n']} | {rec['median_s'] * 1e3:.3g} | {rec['iqr_s'] * 1e3:.2g} | "
+                         f"{rec['runs']} | {rec['ops_per_s'] / 1e9:.1f} | {rec['ops_per_s'] / roofs[rec['variant']]:.0%} |")
+        lines += ["", peak_sentence(r, roofs, lang)]
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+def peak_sentence(record: dict, roofs: dict[str, float], lang: str) -> str:
+    """The theoretical fp32 peak with its clock source, as a fraction only when it is not above 100 %."""
+    peak = record["host"]["theoretical_peak"].get("fp32")
+    ghz = record["host"]["clock_ghz"]
+    if not peak or not peak.get("ops_per_s") or "fp32" not in roofs:
+        return ""
+    fields = dict(ghz=ghz, dtype="fp32", peak=peak["ops_per_s"] / 1e9, best=roofs["fp32"] / 1e9,
+                  extension=peak["extension"], per_cycle=peak["per_core_per_cycle"],
+                  threads=record["identity"]["threads"], fraction=roofs["fp32"] / peak["ops_per_s"])
+    key = "peak_ok" if roofs["fp32"] <= peak["ops_per_s"] else "peak_below"
+    return strings.text(key, lang, **fields)
+
+
+def render_bench_ratio(ctx: Context, case: str, variant: str) -> str:
+    """One clause per machine: how fast `variant` runs against its baseline there."""
+    lang = ctx.lang
+    clauses = []
+    for r, entry in with_case(case):
+        rec = next((x for x in entry["records"] if x["variant"] == variant), None)
+        ratio = speedup(entry, rec)
+        label = machines.link(ctx, r)
+        if ratio is None:
+            clauses.append(strings.text("ratio_missing", lang, machine=label, variant=strings.variant(variant, lang)))
+        else:
+            base = strings.variant(records.baseline_of(entry, rec), lang)
+            clauses.append(strings.text("ratio_sentence", lang, machine=label, ratio=ratio,
+                                        variant=strings.variant(variant, lang), baseline=base))
+    return strings.text("ratio_intro", lang) + strings.text("list_sep", lang).join(clauses) + \
+        strings.text("ratio_end", lang)

@@ -1,0 +1,142 @@
+"""The fingerprint of a machine: what identifies it, and the slug its benchmark record is named by.
+
+Two runs belong in the same record only when their identity (CPU model and numbers, the
+instruction-set flags the site discusses, oneDNN's and PyTorch's dispatch ISA, cores, threads,
+library versions, and the GPU if one is used) is equal. Anything else about the host (kernel,
+nominal clock, date) is described, not identifying.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+from pathlib import Path
+
+from sitetools import snippets
+
+LIBRARIES = ("torch", "torchao", "onnxruntime", "onnx", "numpy")
+# The extension that names a machine in its slug: the first of these its flags contain.
+SLUG_ISA = (("amx_bf16", "amx"), ("avx512_fp16", "avx512fp16"), ("avx512_bf16", "avx512bf16"),
+            ("avx512_vnni", "avx512vnni"), ("avx512f", "avx512"), ("avx2", "avx2"), ("avx", "avx"))
+
+
+def cpuinfo_text() -> str:
+    try:
+        return Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return ""
+
+
+def cpuinfo_field(cpuinfo: str, name: str) -> str | None:
+    """The value of the first `name : value` line of a /proc/cpuinfo text."""
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == name:
+            return value.strip()
+    return None
+
+
+def table_flags() -> set[str]:
+    """The /proc/cpuinfo flags of every extension in docs/data/isa.yml."""
+    from sitetools import site_data
+    return {f for e in site_data.isa_entries() for f in e["flags"]}
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = __import__(name).__version__
+        except Exception as exc:  # an optional library that does not import is named, not hidden
+            versions[name] = f"unavailable ({type(exc).__name__})"
+    return versions
+
+
+def gpu_identity() -> dict | None:
+    """Name, memory, compute capability, driver-side CUDA version of GPU 0; None without CUDA."""
+    import torch
+    if not torch.cuda.is_available():
+        return None
+    p = torch.cuda.get_device_properties(0)
+    return {"name": p.name, "memory_gib": round(p.total_memory / 2**30, 1),
+            "capability": f"{p.major}.{p.minor}", "multiprocessors": p.multi_processor_count,
+            "cuda": torch.version.cuda}
+
+
+def identity(threads: int, gpu: bool = False) -> dict:
+    """What identifies this machine and software for the benchmark records."""
+    import torch
+    detect = snippets.load("cpu/detect_isa")
+    info = cpuinfo_text()
+    flags = detect.cpu_flags(info)
+
+    def number(name: str) -> int | None:
+        value = cpuinfo_field(info, name)
+        return int(value) if value and value.isdigit() else None
+
+    ident = {
+        "cpu": detect.cpu_model(info) if info else platform.processor() or platform.machine(),
+        "vendor": cpuinfo_field(info, "vendor_id") or "unknown",
+        "family": number("cpu family"),
+        "model": number("model"),
+        "machine": platform.machine(),
+        "cores": os.cpu_count() or 1,
+        "threads": threads,
+        "isa_flags": sorted(flags & table_flags()),
+        "pytorch_capability": torch.backends.cpu.get_cpu_capability(),
+        "onednn_isa": detect.onednn_isa(),
+        "python": "{}.{}".format(*platform.python_version_tuple()[:2]),
+        "versions": library_versions(),
+    }
+    if gpu:
+        ident["gpu"] = gpu_identity()
+    return ident
+
+
+def identity_hash(ident: dict) -> str:
+    return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def slug(ident: dict) -> str:
+    """A readable, stable file name: CPU words, top extension, threads, GPU, and a hash of the identity."""
+    words = re.sub(r"\((r|tm)\)|\b(cpu|processor|\d+-core)\b|@.*$", " ", ident["cpu"].lower())
+    words = re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:40].strip("-") or "cpu"
+    flags = set(ident["isa_flags"])
+    isa = next((name for flag, name in SLUG_ISA if flag in flags), "x86" if ident["machine"] == "x86_64" else "cpu")
+    parts = [words, isa, f"{ident['threads']}t"]
+    if ident.get("gpu"):
+        parts.append(re.sub(r"[^a-z0-9]+", "-", ident["gpu"]["name"].lower()).strip("-"))
+    return "-".join(parts + [identity_hash(ident)])
+
+
+def clock_ghz() -> tuple[float | None, str]:
+    """The nominal clock from /proc/cpuinfo ('cpu MHz'); turbo and throttling are not visible in a VM."""
+    value = cpuinfo_field(cpuinfo_text(), "cpu MHz")
+    if value:
+        return float(value) / 1000, "nominal 'cpu MHz' of /proc/cpuinfo (turbo not visible)"
+    return None, "unknown: /proc/cpuinfo has no 'cpu MHz'"
+
+
+def theoretical_peaks(flags: set[str], threads: int, ghz: float | None) -> dict:
+    """Best per-cycle peak per dtype among the extensions these flags show (isa.yml 'peak'), times the
+    threads and the clock."""
+    from sitetools import site_data
+    peaks: dict[str, dict] = {}
+    for entry in site_data.isa_entries():
+        if entry.get("peak") and entry["flags"] and set(entry["flags"]) <= flags:
+            for dtype, per_cycle in entry["peak"].items():
+                if per_cycle > peaks.get(dtype, {}).get("per_core_per_cycle", 0):
+                    peaks[dtype] = {"per_core_per_cycle": per_cycle, "extension": entry["name"]}
+    for p in peaks.values():
+        p["ops_per_s"] = p["per_core_per_cycle"] * threads * ghz * 1e9 if ghz else None
+    return peaks
+
+
+def description(ident: dict) -> dict:
+    """What describes the host without identifying it: kernel, nominal clock, theoretical peaks."""
+    ghz, source = clock_ghz()
+    return {"system": f"{platform.system()} {platform.release()}", "clock_ghz": ghz, "clock_source": source,
+            "theoretical_peak": theoretical_peaks(set(ident["isa_flags"]), ident["threads"], ghz)}

@@ -1,0 +1,247 @@
+"""Shown outputs: their declared kinds, the masks for what a machine changes, and the comparison.
+
+Each file docs/outputs/<area>/<name>.txt is what `python snippets/<area>/<name>.py` printed
+when `make outputs` recorded it; a page shows it under that snippet's code block. The tests run
+the block again on whatever machine they run on and compare what it prints with what the page
+shows. How is declared, for every output, in docs/outputs/kinds.yml (its JSON Schema is
+docs/data/schemas/output-kinds.schema.json); nothing is guessed:
+
+exact
+    Prints the same bytes on every x86-64 machine: fixed seeds, and nothing that depends on the
+    CPU. Compared byte for byte (trailing newlines aside).
+host
+    Some parts depend on the machine, and the declaration says which:
+    masks      named rewrites (MASKS below) that replace a part that varies by a placeholder, in
+               the shown and in the printed text alike, before they are compared;
+    tolerance  numbers computed in floating point, whose last digits depend on the kernels the
+               CPU runs (AVX2, AVX-512, AMX) and on how they split the sums, are compared within
+               it: `percent` (percentage points, for numbers printed with a %) and `relative`
+               (|printed - shown| <= relative * |shown|, for other numbers with a decimal point or
+               an exponent). Integers are always compared exactly.
+    Everything else in the text is compared exactly, on every machine.
+without
+    The shown output is what the snippet prints on a machine without that hardware (today only
+    `cuda`, a CUDA GPU). On a machine that has it the snippet takes another path; the test then
+    skips the comparison and names the hardware.
+
+The masks replace only timings, throughputs, the CPU's name and core count, instruction-set
+lists (the extensions a CPU has, the ISA the libraries dispatch to and the oneDNN kernels they
+pick) and memory addresses. Nothing else may be masked: a number that changes from machine to
+machine for any other reason is compared within a tolerance, and a word never changes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from sitetools.paths import OUTPUTS, ROOT, SCHEMAS
+
+KINDS_FILE = OUTPUTS / "kinds.yml"
+KINDS_SCHEMA = SCHEMAS / "output-kinds.schema.json"
+RERECORD = "make outputs"
+
+
+# ---- masks: each rewrites one kind of machine-dependent text into a placeholder --------------
+
+def _isa_kernels(text: str) -> str:
+    """oneDNN's verbose summary (snippets/cpu/onednn_verbose.py): the run named "default:" uses the
+    best ISA of this CPU, so its ISA header and the kernels (which primitives, implementations,
+    reorders and data types) depend on the instruction set. They become one placeholder line; the
+    runs capped with ONEDNN_MAX_CPU_ISA are compared as printed."""
+    lines, out, in_default = text.split("\n"), [], False
+    for line in lines:
+        if not line.startswith(" "):
+            in_default = line == "default:"
+            out.append(line)
+            if in_default:
+                out.append("  <the kernels oneDNN ran at this CPU's best ISA>")
+        elif not in_default:
+            out.append(line)
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Mask:
+    what: str                      # one line: what it masks, for the declaration file's readers
+    apply: Callable[[str], str]
+
+
+def _sub(pattern: str, replacement: str) -> Callable[[str], str]:
+    compiled = re.compile(pattern, re.M)
+    return lambda text: compiled.sub(replacement, text)
+
+
+MASKS: dict[str, Mask] = {
+    "timings": Mask(
+        "a duration with its unit: 12.3 ms, 1.2 s, 850 us, 3.1 ns",
+        _sub(r"\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s?(?:ns|us|µs|ms|s|min)\b", "<time>")),
+    "throughputs": Mask(
+        "a rate with its unit: 45.6 GFLOP/s, 12.1 GB/s, 300 it/s, 1.5k samples/s",
+        _sub(r"\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?[kMG]?\s?(?:[TGMk]?FLOP|[TGMk]i?B|it|samples|images|tokens)/s\b",
+             "<throughput>")),
+    "cpu_name": Mask(
+        'the CPU model and core count of a "CPU: <model>, <n> logical cores" line',
+        _sub(r"^CPU: .+, \d+ logical cores$", "CPU: <cpu>, <n> logical cores")),
+    "isa_list": Mask(
+        "the extensions listed for each family (an indented '  <family> <list>' line) and the ISA "
+        "that a library 'dispatches to:'",
+        lambda text: _sub(r"^(  \S+ +)\S.*$", r"\1<extensions>")(
+            _sub(r"(dispatches to: ).+$", r"\1<isa>")(text))),
+    "isa_kernels": Mask(
+        "oneDNN's kernels at this CPU's best ISA (the 'default:' run of onednn_verbose)",
+        _isa_kernels),
+    "addresses": Mask(
+        "a memory address: 0x7f3a2c1d4e10",
+        _sub(r"\b0x[0-9a-fA-F]{6,}\b", "<address>")),
+}
+
+WITHOUT = {"cuda": "a CUDA GPU"}
+
+
+# ---- the declarations ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kind:
+    """How one output (named like 'cpu/detect_isa') is compared."""
+    name: str
+    kind: str                                  # "exact" or "host"
+    masks: tuple[str, ...] = ()
+    percent: float | None = None               # percentage points
+    relative: float | None = None              # fraction of the shown value
+    without: str | None = None                 # key of WITHOUT
+    why: str = ""
+
+    @property
+    def path(self) -> Path:
+        return OUTPUTS / f"{self.name}.txt"
+
+
+def schema() -> dict:
+    return json.loads(KINDS_SCHEMA.read_text(encoding="utf-8"))
+
+
+def load_kinds(path: Path = KINDS_FILE) -> dict[str, Kind]:
+    """Every declared output's kind; raises ValueError naming the entry when the file breaks the schema."""
+    import jsonschema
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        where = "/".join(str(p) for p in errors[0].path) or "(top level)"
+        raise ValueError(f"{path.relative_to(ROOT)}: {where}: {errors[0].message}")
+    kinds = {}
+    for name, entry in data.items():
+        tolerance = entry.get("tolerance", {})
+        kinds[name] = Kind(name=name, kind=entry["kind"], masks=tuple(entry.get("masks", ())),
+                           percent=tolerance.get("percent"), relative=tolerance.get("relative"),
+                           without=entry.get("without"), why=entry.get("why", ""))
+    return kinds
+
+
+def recorded_outputs(folder: Path = OUTPUTS) -> list[str]:
+    """Names ('area/name') of every recorded output file under docs/outputs/."""
+    return sorted(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.txt"))
+
+
+def undeclared(kinds: dict[str, Kind], recorded: list[str]) -> tuple[list[str], list[str]]:
+    """(outputs with no declared kind, declarations naming no recorded output)."""
+    return sorted(set(recorded) - set(kinds)), sorted(set(kinds) - set(recorded))
+
+
+def skip_reason(kind: Kind) -> str | None:
+    """Why this machine cannot print the shown output (it has what the output was recorded without)."""
+    if kind.without == "cuda":
+        import torch
+        if torch.cuda.is_available():
+            return (f"this machine has {WITHOUT['cuda']}; the output shown under {kind.name} is what the "
+                    f"block prints without one, so it is not compared here")
+    return None
+
+
+# ---- the comparison --------------------------------------------------------------------------
+
+NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?%?")
+
+
+def normalise(text: str, kind: Kind) -> str:
+    """The text with the declared masks applied and trailing newlines and spaces of each line dropped."""
+    text = "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
+    for name in kind.masks:
+        text = MASKS[name].apply(text)
+    return text
+
+
+def _is_integer(token: str) -> bool:
+    return not re.search(r"[.eE]", token)
+
+
+def _number_problem(shown: str, printed: str, kind: Kind) -> str | None:
+    """Why two number tokens differ beyond the declared tolerance, or None."""
+    if shown == printed:
+        return None
+    if _is_integer(shown) or _is_integer(printed) or shown.endswith("%") != printed.endswith("%"):
+        return f"{printed!r} where the page shows {shown!r} (compared exactly)"
+    a, b = float(printed.rstrip("%")), float(shown.rstrip("%"))
+    if shown.endswith("%"):
+        if kind.percent is not None and abs(a - b) <= kind.percent + 1e-9:
+            return None
+        return f"{printed} where the page shows {shown} (tolerance: {kind.percent or 0} percentage points)"
+    if kind.relative is not None and abs(a - b) <= kind.relative * abs(b) + 1e-12:
+        return None
+    return f"{printed} where the page shows {shown} (tolerance: {kind.relative or 0} relative)"
+
+
+def _tolerant_problem(shown: str, printed: str, kind: Kind) -> str | None:
+    """Compare line by line: the words exactly, the numbers within the tolerance."""
+    shown_lines, printed_lines = shown.split("\n"), printed.split("\n")
+    if len(shown_lines) != len(printed_lines):
+        return f"{len(printed_lines)} lines printed, {len(shown_lines)} shown"
+    for number, (s, p) in enumerate(zip(shown_lines, printed_lines), 1):
+        if NUMBER.split(s) != NUMBER.split(p):
+            return f"line {number}: the words differ"
+        for ns, np_ in zip(NUMBER.findall(s), NUMBER.findall(p)):
+            problem = _number_problem(ns, np_, kind)
+            if problem:
+                return f"line {number}: {problem}"
+    return None
+
+
+def mismatch(shown: str, printed: str, kind: Kind) -> str | None:
+    """None when printed agrees with shown under the output's declared kind; else a message for the
+    test report: what differs, a unified diff of the shown output against the printed one, and how
+    to re-record."""
+    a, b = normalise(shown, kind), normalise(printed, kind)
+    tolerant = kind.kind == "host" and (kind.percent is not None or kind.relative is not None)
+    problem = _tolerant_problem(a, b, kind) if tolerant else (None if a == b else "the text differs")
+    if problem is None:
+        return None
+    return (f"the output shown for {kind.name} is not what the block prints ({_how(kind)}): {problem}.\n"
+            + unified_diff(shown, printed, f"shown: docs/outputs/{kind.name}.txt",
+                           "printed by the block on this machine")
+            + f"If the new output is right, re-record it with `{RERECORD}` (its kind is declared in "
+              f"{KINDS_FILE.relative_to(ROOT)}).")
+
+
+def unified_diff(shown: str, printed: str, shown_label: str, printed_label: str) -> str:
+    def lines(text: str) -> list[str]:
+        return [line + "\n" for line in text.rstrip("\n").split("\n")]
+    return "".join(difflib.unified_diff(lines(shown), lines(printed), shown_label, printed_label))
+
+
+def _how(kind: Kind) -> str:
+    if kind.kind == "exact":
+        return "exact: compared byte for byte"
+    parts = [f"masked: {', '.join(kind.masks)}"] if kind.masks else []
+    if kind.percent is not None:
+        parts.append(f"percentages within {kind.percent} points")
+    if kind.relative is not None:
+        parts.append(f"other decimals within {kind.relative:.0%}")
+    return "host-dependent; " + "; ".join(parts)
+
+

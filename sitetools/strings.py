@@ -1,0 +1,39 @@
+"""Interface strings in both languages, from docs/data/strings.yml (the one table of them)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import yaml
+
+from sitetools.paths import DATA
+
+LANGS = ("zh", "en")
+_CURVE = re.compile(r"^(?P<method>.+), (?P<fraction>\d+%)$")
+
+
+@functools.cache
+def table() -> dict:
+    return yaml.safe_load((DATA / "strings.yml").read_text(encoding="utf-8"))
+
+
+def text(key: str, lang: str, **fields) -> str:
+    """The interface string `key` of the ui section in lang, with {fields} filled in."""
+    try:
+        entry = table()["ui"][key]
+    except KeyError:
+        raise KeyError(f"docs/data/strings.yml has no ui key {key!r}") from None
+    return entry[lang].format(**fields)
+
+
+def variant(variant_id: str, lang: str) -> str:
+    """The label of a benchmark variant id; pruning-curve ids are '<method>, <fraction>'."""
+    labels = table()["variants"]
+    if variant_id in labels:
+        return labels[variant_id][lang]
+    curve = _CURVE.match(variant_id)
+    if curve and curve.group("method") in table()["pruning_methods"]:
+        method = table()["pruning_methods"][curve.group("method")][lang]
+        return f"{method}{'，' if lang == 'zh' else ', '}{curve.group('fraction')}"
+    raise KeyError(f"docs/data/strings.yml has no label for the benchmark variant {variant_id!r}")
