@@ -2,7 +2,8 @@
 
 Reads /proc/cpuinfo and the table of extensions (docs/data/isa.yml, downloadable from the
 instruction-set page); then asks PyTorch and oneDNN, because the kernel does not print every
-feature (AMX-COMPLEX and AVX10 have no /proc/cpuinfo flag, older kernels hide amx_fp16).
+feature: AMX-FP16, AMX-COMPLEX and AVX10 have no /proc/cpuinfo flag in any kernel (CPUID
+leaf 7 sub-leaf 1 EAX bit 21 reports AMX-FP16; oneDNN's ISA string names it as float16).
 """
 
 import os

@@ -1,11 +1,15 @@
-"""Three habits that keep bf16 code accurate and fast: accumulate in fp32, convert once, and keep
-reductions, softmax and normalization in fp32."""
+"""Three habits that keep bf16 code accurate and fast: accumulate in fp32, convert
+once, and compute losses in fp32. ATen's own bf16 sum, softmax and layer_norm already
+accumulate in fp32 inside; the errors below come from a hand-written bf16 accumulation
+and from a loss computed on bf16 logits outside autocast."""
 
 import torch
 
 
 def sum_in_bf16(x: torch.Tensor) -> torch.Tensor:
-    """Sequential accumulation in bf16: once the total is large, small addends round away."""
+    """A hand-written loop with a bf16 running total. Each chunk.sum() accumulates in
+    fp32 inside, but the total is rounded to bf16 after every addition: once it is
+    large, the chunk sums round away."""
     total = torch.zeros((), dtype=torch.bfloat16)
     for chunk in x.split(1024):
         total = total + chunk.sum()  # each partial sum rounded to bf16
@@ -33,13 +37,14 @@ def layer_staying_in_bf16(x: torch.Tensor, weights_bf16: list[torch.Tensor]) -> 
 
 
 def loss_in_bf16(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """log-softmax, its sum over 32000 classes and the mean over the batch, all in bf16."""
+    """Outside autocast, on bf16 logits: log-softmax and the batch mean accumulate in
+    fp32 inside, but each result (log-probabilities, the mean) is rounded to bf16."""
     return torch.nn.functional.cross_entropy(logits.to(torch.bfloat16), target)
 
 
 def loss_in_fp32(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """The same bf16 logits, but the softmax reduction done in fp32 (autocast does this for cross_entropy
-    on CUDA; on CPU you do it yourself)."""
+    """The same bf16 logits converted to fp32 before the loss: what autocast does for
+    cross_entropy on CPU and on CUDA alike (it is on both fp32 lists)."""
     return torch.nn.functional.cross_entropy(logits.to(torch.bfloat16).float(), target)
 
 

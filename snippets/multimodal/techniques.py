@@ -1,5 +1,6 @@
-"""The book's techniques applied to the TorchMultimodal classifier: bf16 autocast, torch.compile and
-int8 (torchao dynamic quantization of its Linear layers). Each must keep the model's answers."""
+"""This site's techniques applied to the TorchMultimodal classifier: bf16 autocast,
+torch.compile and int8 (torchao dynamic quantization of its Linear layers). Each must keep
+the model's answers."""
 
 import copy
 import sys

@@ -47,7 +47,9 @@ def mismatched_keys() -> tuple[str, str]:
         strict = "loaded?!"
     except RuntimeError as exc:
         strict = str(exc).strip().splitlines()[1].strip()  # line 2 names the keys
-    result = Named().load_state_dict(saved, strict=False)  # loads nothing, silently keeps random weights
+    # strict=False loads every key whose name matches; here none does, so the model
+    # silently keeps its random weights
+    result = Named().load_state_dict(saved, strict=False)
     return strict, f"strict=False: missing {result.missing_keys}, unexpected {result.unexpected_keys}"
 
 

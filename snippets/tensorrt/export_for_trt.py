@@ -1,6 +1,11 @@
-"""Everything before TensorRT, checked on a CPU: export the ONNX file an engine is built from, with a
-dynamic batch dimension, in fp32 and in fp16 (with strong typing the ONNX types are the engine's
-precision), check it, compare it with PyTorch in ONNX Runtime, and write the trtexec command."""
+"""Everything before TensorRT, checked on a CPU: export the ONNX file an engine is built
+from, with a dynamic batch dimension, in fp32 and in fp16 (with strong typing the ONNX
+types are the engine's precision), check it, compare it with PyTorch in ONNX Runtime,
+and write the trtexec command.
+
+Exporting an fp16 model gives an engine that is fp16 throughout. For mixed precision
+(sensitive layers kept in fp32), NVIDIA's route is ModelOpt AutoCast on the fp32 ONNX
+(python -m modelopt.onnx.autocast), not .half() on the model."""
 
 import sys
 import tempfile
@@ -41,10 +46,12 @@ def max_difference_to_torch(model: torch.nn.Module, path: Path, batch: int) -> f
 
 
 def trtexec_command(path: Path, engine: Path) -> str:
-    """TensorRT 10/11 trtexec: no precision flags (strongly typed: the ONNX decides), one profile."""
+    """trtexec for TensorRT 10.x and 11: --stronglyTyped (opt-in on 10.x, always on
+    in 11), so the ONNX types decide the precision; no precision flags; one profile."""
     shape = lambda n: f"x:{n}x3x32x32"  # noqa: E731
-    return (f"trtexec --onnx={path.name} --saveEngine={engine.name} --minShapes={shape(MIN_BATCH)} "
-            f"--optShapes={shape(OPT_BATCH)} --maxShapes={shape(MAX_BATCH)}")
+    return (f"trtexec --onnx={path.name} --saveEngine={engine.name} --stronglyTyped "
+            f"--minShapes={shape(MIN_BATCH)} --optShapes={shape(OPT_BATCH)} "
+            f"--maxShapes={shape(MAX_BATCH)}")
 
 
 if __name__ == "__main__":
