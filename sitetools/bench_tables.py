@@ -9,19 +9,19 @@ from __future__ import annotations
 from sitetools import machines, records, strings
 from sitetools.site_data import Context
 
-EXTRAS = {  # optional record fields shown in the per-machine details: (ui-free label zh, en, format)
-    "n": ("n", "n", "{:d}"),
-    "ops_per_s": ("G 次运算/秒", "G ops/s", lambda v: f"{v / 1e9:.1f}"),
-    "bytes_per_s": ("带宽 GB/s", "GB/s", lambda v: f"{v / 1e9:.1f}"),
-    "relative_error": ("相对误差", "relative error", "{:.1e}"),
-    "max_abs_difference": ("最大绝对误差", "max abs difference", "{:.1e}"),
-    "size_bytes": ("大小 MB", "size MB", lambda v: f"{v / 1e6:.2f}"),
-    "peak_after_load_mb": ("加载后峰值内存增量 MiB", "peak memory added by loading MiB", "{:.0f}"),
-    "private_after_read_mb": ("读取后私有内存增量 MiB", "private memory after reading MiB", "{:.0f}"),
-    "load_only_median_s": ("仅加载 ms", "load only ms", lambda v: f"{v * 1e3:.1f}"),
-    "accuracy": ("准确率", "accuracy", "{:.1%}"),
-    "agreement": ("与 fp32 答案相同", "same answer as fp32", "{:.1%}"),
-    "build_s": ("准备/编译 s", "prepare/compile s", "{:.1f}"),
+EXTRAS = {  # optional record fields shown in the per-machine details (heads in strings.yml `columns`): format
+    "n": "{:d}",
+    "ops_per_s": lambda v: f"{v / 1e9:.1f}",
+    "bytes_per_s": lambda v: f"{v / 1e9:.1f}",
+    "relative_error": "{:.1e}",
+    "max_abs_difference": "{:.1e}",
+    "size_bytes": lambda v: f"{v / 1e6:.2f}",
+    "peak_after_load_mb": "{:.0f}",
+    "private_after_read_mb": "{:.0f}",
+    "load_only_median_s": lambda v: f"{v * 1e3:.1f}",
+    "accuracy": "{:.1%}",
+    "agreement": "{:.1%}",
+    "build_s": "{:.1f}",
 }
 
 
@@ -71,11 +71,10 @@ def render_bench_host(ctx: Context, *cases: str) -> str:
     items = []
     for r in found:
         dates = sorted({records.case(r, c)["date"][:10] for c in cases if records.case(r, c)})
-        items.append(f"{machines.link(ctx, r)}（{'、'.join(dates)}）" if ctx.lang == "zh"
-                     else f"{machines.link(ctx, r)} ({', '.join(dates)})")
-    sep = "、" if ctx.lang == "zh" else ", "
+        dates_text = strings.text("enum_sep", ctx.lang).join(dates)
+        items.append(strings.text("with_note", ctx.lang, text=machines.link(ctx, r), note=dates_text))
     return '<p class="bench-host">' + strings.text(
-        "measured_on", ctx.lang, count=len(found), machines=sep.join(items),
+        "measured_on", ctx.lang, count=len(found), machines=strings.text("enum_sep", ctx.lang).join(items),
         href=machines.machines_href(ctx), cases=",".join(cases)) + "</p>"
 
 
@@ -113,9 +112,9 @@ def details(ctx: Context, found: list[tuple[dict, dict]]) -> str:
         rows = entry["records"]
         extras = [k for k in EXTRAS if any(rec.get(k) is not None for rec in rows)]
         head = [strings.text(k, lang) for k in ("variant", "median", "iqr", "runs")]
-        head += [EXTRAS[k][0 if lang == "zh" else 1] for k in extras]
-        parts += ["", f"    **{machines.label(r, lang)}**（{entry['date']}，`{entry['command']}`）" if lang == "zh"
-                  else f"    **{machines.label(r, lang)}** ({entry['date']}, `{entry['command']}`)", "",
+        head += [strings.column(k, lang) for k in extras]
+        note = strings.text("note_pair", lang, first=entry["date"], second=f"`{entry['command']}`")
+        parts += ["", "    " + strings.text("with_note", lang, text=f"**{machines.label(r, lang)}**", note=note), "",
                   "    | " + " | ".join(head) + " |", "    " + "|---" * len(head) + "|"]
         for rec in rows:
             if "median_s" in rec:
@@ -125,7 +124,7 @@ def details(ctx: Context, found: list[tuple[dict, dict]]) -> str:
                 why = rec.get("skipped") or strings.text("same_as", lang, level=rec.get("same_as"))
                 cells = [strings.variant(rec["variant"], lang),
                          strings.text("not_measured_reason", lang, reason=why), "", ""]
-            cells += [_fmt(rec.get(k), EXTRAS[k][2]) for k in extras]
+            cells += [_fmt(rec.get(k), EXTRAS[k]) for k in extras]
             parts.append("    | " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(parts)
 

@@ -87,7 +87,7 @@ def steps(entry: dict, lang: str) -> list[str]:
                 flat.append(strings.variant(w, lang))
         parts = clear[:]
         if flat:
-            parts.append(strings.text("ladder_flat", lang, workloads="、".join(flat) if lang == "zh" else ", ".join(flat)))
+            parts.append(strings.text("ladder_flat", lang, workloads=strings.text("enum_sep", lang).join(flat)))
         if clear or flat:
             parts.append(strings.text("ladder_unchanged", lang))
         out.append(strings.text("ladder_step", lang, level=level_label(entry, upper, lang),
@@ -117,8 +117,8 @@ def render_isa_ladder(ctx: Context) -> str:
         entry = records.case(r, "isa_ladder")
         if entry is None:
             continue
-        out += [f"**{machines.link(ctx, r)}**（{entry['date']}）" if lang == "zh"
-                else f"**{machines.link(ctx, r)}** ({entry['date']})", "", table(entry, lang), "",
+        out += [strings.text("with_note", lang, text=f"**{machines.link(ctx, r)}**", note=entry["date"]), "",
+                table(entry, lang), "",
                 strings.text("ladder_units", lang) + " " + strings.text("same_as_note", lang), ""]
         out += ["- " + s for s in steps(entry, lang)] + [""]
         out += [kernels(entry, lang), ""]

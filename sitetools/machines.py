@@ -31,7 +31,7 @@ def label(record: dict, lang: str) -> str:
 
 def machines_href(ctx: Context, slug: str | None = None) -> str:
     """The Machines page (docs/machines.<lang>.md), from a page at ctx."""
-    return f"{ctx.root}{'en/' if ctx.lang == 'en' else ''}machines/" + (f"#{slug}" if slug else "")
+    return f"{ctx.lang_root}machines/" + (f"#{slug}" if slug else "")
 
 
 def link(ctx: Context, record: dict) -> str:

@@ -1,13 +1,15 @@
-"""Generate and execute one Jupyter notebook per chapter and language: docs/notebooks/<chapter>.<lang>.ipynb.
+"""Generate one Jupyter notebook per chapter and language: docs/notebooks/<chapter>.<lang>.ipynb.
 
 A notebook is made from its page: the page's headings and prose become markdown cells (in the page's
 language) and every snippet the page includes becomes a code cell holding that file's text, so there is
-no second copy of the code to keep in step. The notebook is then executed here, from the repository root
-as the snippets expect, and saved with its outputs.
+no second copy of the code to keep in step. A code cell's output is the output the page shows under that
+snippet, the file docs/outputs/<area>/<name>.txt that `make outputs` recorded and the code-block tests
+compare on every machine: the notebooks need no run of their own, and show exactly what the pages show.
 
-    python scripts/make_notebooks.py                 # every chapter, generated and executed
-    python scripts/make_notebooks.py quantization    # chapters whose name contains 'quantization'
-    python scripts/make_notebooks.py --no-execute    # generate only (outputs left empty)
+    python -m sitetools.make_notebooks                 # every chapter
+    python -m sitetools.make_notebooks quantization    # chapters whose name contains 'quantization'
+    python -m sitetools.make_notebooks --execute       # also run each in a fresh kernel, from the repository
+                                                       # root, and check it prints the recorded outputs
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sitetools.paths import DOCS, ROOT
+from sitetools.paths import DOCS, OUTPUTS, ROOT
+
 FOLDER = DOCS / "notebooks"
 LANGS = ("zh", "en")
 
 FENCE = re.compile(r'^```python title="(snippets/[\w/]+\.py)"\n--8<-- "\1"\n```\n', re.M)
-OUTPUT_BLOCK = re.compile(r'^(<!-- pytest-codeblocks:expected-output -->\n)?```text\n--8<-- "docs/outputs/[\w/]+\.txt"\n```\n', re.M)
+OUTPUT_BLOCK = re.compile(r'^(<!-- pytest-codeblocks:expected-output -->\n)?```text\n--8<-- "docs/outputs/([\w/]+)\.txt"\n```\n', re.M)
+SHOWN = re.compile(r'\s*' + OUTPUT_BLOCK.pattern[1:])  # the output shown right under a fence
 SKIP_MARK = re.compile(r'^<!--\s*pytest\.mark\.skip\(reason="([^"]+)"\)\s*-->\n', re.M)
 RENDER = re.compile(r"^<!--\s*render:[^>]*-->\n?", re.M)
 COMMENT = re.compile(r"^<!--.*?-->\n?", re.M | re.S)
@@ -34,13 +38,15 @@ ADMONITION = re.compile(r'^!!! \w+(?: "([^"]*)")?\n((?:    .*\n|\n)*)', re.M)
 
 TEXT = {
     "intro": {
-        "zh": ("本笔记本由网页 `{page}` 自动生成：代码单元格就是该页引用的 `snippets/` 文件，输出是在本站构建机上执行的真实结果"
-               "（库打印的警告已略去）。请在仓库中运行（任何 make 目标都会装好所需的环境，例如 `make build`），"
+        "zh": ("本笔记本由网页 `{page}` 自动生成：代码单元格就是该页引用的 `snippets/` 文件，输出就是网页上显示的输出——"
+               "由 `make outputs` 在本站构建机上运行这些文件记录下来，测试会在每台机器上重新运行并比对（库打印的警告已略去）。"
+               "请在仓库中运行（任何 make 目标都会装好所需的环境，例如 `make build`），"
                "第一个单元格会切换到仓库根目录。图表和基准测试表格见网页版。"),
         "en": ("This notebook is generated from the page `{page}`: its code cells are the `snippets/` files the page "
-               "includes, and its outputs are real results executed on the machine that builds the site (library "
-               "warnings left out). Run it inside the repository (installed by any make target, e.g. `make build`); "
-               "the first cell moves to the repository root. Plots and benchmark tables are on the web page."),
+               "includes, and its outputs are the ones the page shows, recorded by `make outputs` running those files "
+               "on the machine that builds the site and checked by the tests on every machine (library warnings left "
+               "out). Run it inside the repository (installed by any make target, e.g. `make build`); the first cell "
+               "moves to the repository root. Plots and benchmark tables are on the web page."),
     },
     "skipped": {"zh": "**本段代码在本站的构建机上只会说明原因并退出：**{reason}",
                 "en": "**On the machine that builds the site this code only says why it stops:** {reason}"},
@@ -83,12 +89,11 @@ def cells_for(page: Path, lang: str) -> list:
     import nbformat.v4 as nbf
     text = page.with_name(page.name.replace(".zh.md", f".{lang}.md")).read_text(encoding="utf-8")
     text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # front matter
-    text = OUTPUT_BLOCK.sub("", text)
     rel = page.relative_to(DOCS).as_posix().replace(".zh.md", f".{lang}.md")
     cells = []
     pos = 0
     for match in FENCE.finditer(text):
-        before = text[pos:match.start()]
+        before = OUTPUT_BLOCK.sub("", text[pos:match.start()])
         skip = None
         marks = list(SKIP_MARK.finditer(before))
         if marks:
@@ -109,9 +114,16 @@ def cells_for(page: Path, lang: str) -> list:
             source = f'import sys; sys.argv = ["{match.group(1)}"]  # added by make_notebooks: no arguments\n' + source
         if "__file__" in source:  # a notebook has no __file__: point it at the snippet this cell is
             source = f'__file__ = "{match.group(1)}"  # added by make_notebooks: the cell is this file\n' + source
-        cells.append(nbf.new_code_cell(f"# {match.group(1)}\n" + source))
+        cell = nbf.new_code_cell(f"# {match.group(1)}\n" + source)
         pos = match.end()
-    rest = markdown_text(text[pos:])
+        shown = SHOWN.match(text, pos)
+        if shown:
+            cell.metadata["shown_output"] = f"docs/outputs/{shown.group(2)}.txt"
+            cell.outputs = [nbf.new_output("stream", name="stdout",
+                                           text=(OUTPUTS / f"{shown.group(2)}.txt").read_text(encoding="utf-8"))]
+            pos = shown.end()
+        cells.append(cell)
+    rest = markdown_text(OUTPUT_BLOCK.sub("", text[pos:]))
     if rest:
         cells.append(nbf.new_markdown_cell(rest))
     return cells
@@ -120,25 +132,39 @@ def cells_for(page: Path, lang: str) -> list:
 def notebook_for(page: Path, lang: str):
     import nbformat.v4 as nbf
     nb = nbf.new_notebook(cells=cells_for(page, lang))
+    for number, cell in enumerate(nb.cells):  # stable ids: a notebook made again from the same page is the same file
+        cell.id = f"cell-{number}"
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                    "language_info": {"name": "python"}}
     return nb
 
 
-def execute(nb, timeout: int = 900):
-    """Run every cell in a fresh kernel of this interpreter, from the repository root; stop on the first error."""
+def execute(nb, timeout: int = 900) -> list[str]:
+    """Run a copy of nb in a fresh kernel of this interpreter, from the repository root (stop on the first
+    error), and compare what each cell with a shown output prints with that output, as the code-block tests
+    do. Returns the problems found (empty: the notebook prints what the page shows)."""
+    import copy
+
     from nbclient import NotebookClient
-    env_path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    os.environ["PATH"] = env_path  # the kernel's `python` must be this environment's
-    from sitetools import make_outputs
+
+    from sitetools import make_outputs, outputs
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     os.environ.update({k: v for k, v in make_outputs.snippet_env().items() if k.startswith("PYTHON")})
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
-    client.execute()
-    for cell in nb.cells:  # keep what a reader needs: printed output, not library warnings or timestamps
-        cell.metadata.pop("execution", None)
+    run = copy.deepcopy(nb)
+    for cell in run.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
-    return nb
+            cell.outputs = []
+    NotebookClient(run, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    kinds, problems = outputs.load_kinds(), []
+    for cell in run.cells:
+        shown = cell.metadata.get("shown_output")
+        if cell.cell_type == "code" and shown:
+            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+            name = Path(shown).relative_to("docs/outputs").with_suffix("").as_posix()
+            problem = outputs.mismatch((ROOT / shown).read_text(encoding="utf-8"), printed, kinds[name])
+            if problem:
+                problems.append(problem)
+    return problems
 
 
 def write(nb, path: Path) -> None:
@@ -152,7 +178,8 @@ def write(nb, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="only chapters whose name contains one of these")
-    parser.add_argument("--no-execute", action="store_true", help="generate without running (no outputs)")
+    parser.add_argument("--execute", action="store_true",
+                        help="also run each notebook and check it prints the recorded outputs")
     args = parser.parse_args(argv)
     try:
         every = chapters()
@@ -165,11 +192,15 @@ def main(argv: list[str] | None = None) -> int:
     for name, page in chosen.items():
         for lang in LANGS:
             nb = notebook_for(page, lang)
-            if not args.no_execute:
+            if args.execute and lang == LANGS[0]:  # both languages hold the same code
                 try:
-                    execute(nb)
+                    problems = execute(nb)
                 except Exception as exc:  # nbclient's CellExecutionError carries the traceback
-                    print(f"error: {name}.{lang}.ipynb failed; nothing written for it:\n{exc}", file=sys.stderr)
+                    print(f"error: {name}.{lang}.ipynb failed to run:\n{exc}", file=sys.stderr)
+                    return 1
+                if problems:
+                    print(f"error: {name}.{lang}.ipynb does not print what the page shows:\n" + "\n".join(problems),
+                          file=sys.stderr)
                     return 1
             write(nb, FOLDER / f"{name}.{lang}.ipynb")
             print(f"wrote {(FOLDER / f'{name}.{lang}.ipynb').relative_to(ROOT)}", flush=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from sitetools import atomic
+from sitetools import atomic, strings
 
 import matplotlib
 
@@ -23,52 +23,11 @@ from matplotlib import font_manager  # noqa: E402
 MACHINE_FIGURES = ("roofline", "gemm", "ladder", "inference", "training", "loss", "load", "quantization", "sparsity")
 LANGS = ("zh", "en")
 
-T = {
-    "roofline_title": ("本机屋顶线模型", "Roofline of this machine"),
-    "intensity": ("算术强度（FLOP/字节）", "Arithmetic intensity (FLOP/byte)"),
-    "perf": ("可达性能（GFLOP/s）", "Attainable performance (GFLOP/s)"),
-    "bw_roof": ("内存带宽 {bw:.0f} GB/s", "Memory bandwidth {bw:.0f} GB/s"),
-    "peak_meas": ("实测 {dtype} GEMM 峰值 {v:.0f} GFLOP/s", "Measured {dtype} GEMM peak {v:.0f} GFLOP/s"),
-    "peak_theory": ("理论 fp32 峰值 {v:.0f} GFLOP/s（{clock}）", "Theoretical fp32 peak {v:.0f} GFLOP/s ({clock})"),
-    "nominal": ("按标称频率", "at the nominal clock"),
-    "ladder_title": ("同一台机器上逐级放开的指令集", "One machine, instruction sets enabled step by step"),
-    "ladder_gemm": ("矩阵乘 n={n}（G 次运算/秒）", "GEMM n={n} (G ops/s)"),
-    "ladder_model": ("{model} 推理相对最低一级的加速比", "{model} inference, speedup over the lowest level"),
-    "same": ("与 {level} 的内核相同", "same kernels as {level}"),
-    "gemm_title": ("矩阵乘吞吐量", "GEMM throughput"),
-    "size": ("矩阵边长 n（n×n×n）", "Matrix size n (n×n×n)"),
-    "gops": ("吞吐量（G 次运算/秒）", "Throughput (G ops/s)"),
-    "amx_off": ("{dtype}，关闭 AMX", "{dtype}, AMX capped off"),
-    "inference_title": ("推理延迟相对 fp32 eager 的加速比", "Inference speedup over fp32 eager"),
-    "speedup": ("加速比（>1 更快）", "Speedup (>1 is faster)"),
-    "skipped": ("未测：{r}", "not measured: {r}"),
-    "training_title": ("训练一步的耗时", "Time per training step"),
-    "ms": ("毫秒（中位数，误差线为四分位距）", "Milliseconds (median; bars show the interquartile range)"),
-    "formats_title": ("三种浮点格式的位布局", "Bit layouts of three floating-point formats"),
-    "sign": ("符号", "sign"), "exponent": ("指数", "exponent"), "mantissa": ("尾数", "mantissa"),
-    "loss_title": ("同一模型、数据和种子下的损失曲线", "Loss curves with the same model, data and seed"),
-    "step": ("训练步", "Training step"),
-    "loss": ("损失", "Loss"),
-    "load_title": ("加载 state_dict：时间与峰值内存", "Loading a state_dict: time and peak memory"),
-    "load_s": ("加载并读取全部张量（秒）", "Load and read every tensor (s)"),
-    "load_mb": ("内存增量（MiB）", "Memory added (MiB)"),
-    "peak_after_load": ("加载后的峰值", "peak after loading"),
-    "private_after_read": ("读取后的私有内存", "private after reading"),
-    "quant_title": ("训练好的分类器上的各条量化路线", "Quantization paths on a trained classifier"),
-    "quant_speed": ("相对 fp32 eager 的加速比（>1 更快）", "Speedup over fp32 eager (>1 is faster)"),
-    "quant_acc": ("测试集准确率", "Test accuracy"),
-    "sparsity_title": ("准确率与剪掉的比例", "Accuracy against the fraction pruned"),
-    "removed": ("剪掉的比例（权重或隐藏单元）", "Fraction removed (weights or hidden units)"),
-    "pruned": ("按幅值剪枝（全局）", "magnitude-pruned (global)"),
-    "pruned + fine-tuned": ("按幅值剪枝 + 微调一轮", "magnitude-pruned + 1 epoch fine-tuning"),
-    "units removed + fine-tuned": ("删除隐藏单元 + 微调一轮", "hidden units removed + 1 epoch fine-tuning"),
-    "mlp": ("MLP", "MLP"), "cnn": ("CNN", "CNN"),
-    "stamp": ("测于 {cpu}，{threads} 线程，{date}", "Measured on {cpu}, {threads} threads, {date}"),
-}
 
 
 def t(key: str, lang: str, **kw) -> str:
-    return T[key][LANGS.index(lang)].format(**kw)
+    """Text inside a figure, from the plots section of docs/data/strings.yml."""
+    return strings.table()["plots"][key][lang].format(**kw)
 
 
 def setup_fonts() -> None:
@@ -141,7 +100,7 @@ def plot_roofline(results: dict, lang: str):
     bw, peaks = bandwidth(results), gemm_peaks(results)
     if not bw or "fp32" not in peaks:
         return None
-    fig, ax = plt.subplots(figsize=(7.6, 4.6))
+    fig, ax = plt.subplots(figsize=(7, 5.6))
     x = np.logspace(-2, 3, 200)
     top = max(peaks.values())
     ax.loglog(x, np.minimum(x * bw, top) / 1e9, color="C0", lw=2, label=t("bw_roof", lang, bw=bw / 1e9))
@@ -159,7 +118,7 @@ def plot_roofline(results: dict, lang: str):
     ax.set_xlabel(t("intensity", lang))
     ax.set_ylabel(t("perf", lang))
     ax.set_title(t("roofline_title", lang))
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     return fig
 
 
@@ -217,7 +176,10 @@ def plot_ladder(results: dict, lang: str):
                 if r and "same_as" in r and k in xs:
                     ax.plot(k, ys[xs.index(k)], "o", mfc="white", color=f"C{i}")
         ax.set_xticks(range(len(levels)), [labels[lv] for lv in levels], rotation=30, ha="right", fontsize=7)
-        ax.set_yscale("log")
+        if model:
+            ax.yaxis.set_major_formatter(lambda v, _: f"{v:.1f}×")
+        else:
+            ax.set_yscale("log")
         n = next((r.get("n") for r in rows if r.get("n")), None)
         ax.set_title(t("ladder_model", lang, model=model) if model else t("ladder_gemm", lang, n=n or "?"),
                      fontsize=9)
@@ -246,7 +208,7 @@ def plot_inference(results: dict, lang: str):
         ax.barh(names, values, color=colors)
         ax.axvline(1, color="black", lw=0.8)
         for y, (v, d) in enumerate(zip(values, data[::-1])):
-            ax.text(v, y, f" {v:.2f}×" if v else " " + ("未测" if lang == "zh" else "not measured"), va="center", fontsize=7)
+            ax.text(v, y, f" {v:.2f}×" if v else " " + t("not_measured_short", lang), va="center", fontsize=7)
         ax.set_xscale("log")
         ax.set_title(label)
         ax.set_xlabel(t("speedup", lang))

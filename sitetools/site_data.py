@@ -20,12 +20,20 @@ from sitetools.paths import DATA, ROOT
 from sitetools.snippets import INCLUDE
 
 
+LANG_PATH = {"zh": "", "en": "en/"}  # where each language's pages live (mkdocs.yml: i18n, zh default)
+
+
 @dataclass(frozen=True)
 class Context:
     """What a renderer knows about the page: its language and the relative path to the site root."""
 
     lang: str   # 'zh' or 'en'
     root: str   # e.g. '../../' from en/glossary/; static files (data, figures) live once, at the root
+
+    @property
+    def lang_root(self) -> str:
+        """The root of this language's pages: mkdocs-static-i18n puts zh at the site root and en under en/."""
+        return self.root + LANG_PATH[self.lang]
 
     @classmethod
     def for_url(cls, lang: str, url: str) -> "Context":

@@ -35,5 +35,14 @@ def variant(variant_id: str, lang: str) -> str:
     curve = _CURVE.match(variant_id)
     if curve and curve.group("method") in table()["pruning_methods"]:
         method = table()["pruning_methods"][curve.group("method")][lang]
-        return f"{method}{'，' if lang == 'zh' else ', '}{curve.group('fraction')}"
+        return text("note_pair", lang, first=method, second=curve.group("fraction"))
     raise KeyError(f"docs/data/strings.yml has no label for the benchmark variant {variant_id!r}")
+
+
+def column(field: str, lang: str) -> str:
+    """The head of an optional record field's column."""
+    return table()["columns"][field][lang]
+
+
+def figure_alt(name: str, lang: str) -> str:
+    return table()["figures"][name][lang]
