@@ -187,3 +187,49 @@ def render_bench_ratio(ctx: Context, case: str, variant: str) -> str:
                                         variant=strings.variant(variant, lang), baseline=base))
     return strings.text("ratio_intro", lang) + strings.text("list_sep", lang).join(clauses) + \
         strings.text("ratio_end", lang)
+
+
+def render_gpu_gemm_table(ctx: Context) -> str:
+    """Per GPU machine: GEMM throughput per dtype and size, as a fraction of that GPU's measured roof (the best
+    throughput it reached in any dtype) and of the best of the same dtype."""
+    lang = ctx.lang
+    out = []
+    for r, entry in with_case("gpu_gemm"):
+        measured = [rec for rec in entry["records"] if "ops_per_s" in rec]
+        roof = max(rec["ops_per_s"] for rec in measured)
+        best = {}
+        for rec in measured:
+            best[rec["variant"]] = max(best.get(rec["variant"], 0), rec["ops_per_s"])
+        head = [strings.text(k, lang) for k in ("dtype",)] + ["n"] + [strings.text(k, lang) for k in
+                                                                  ("median", "iqr", "tops", "of_gpu_roof", "of_roof")]
+        lines = [f"**{machines.link(ctx, r)}**", "", "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+        for rec in entry["records"]:
+            if "ops_per_s" not in rec:
+                reason = strings.text("not_measured_reason", lang, reason=rec.get("skipped", "—"))
+                lines.append(f"| {rec['variant']} | {rec.get('n', '')} | {_cell(reason)} | | | | |")
+                continue
+            lines.append(f"| {rec['variant']} | {rec['n']} | {rec['median_s'] * 1e3:.3g} | {rec['iqr_s'] * 1e3:.2g} | "
+                         f"{rec['ops_per_s'] / 1e12:.0f} | {rec['ops_per_s'] / roof:.0%} | "
+                         f"{rec['ops_per_s'] / best[rec['variant']]:.0%} |")
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+def render_bench_ratio_words(ctx: Context, case: str, *variant: str) -> str:
+    """bench-ratio as pages write it, ``<!-- render:bench-ratio CASE VARIANT -->``: placeholder arguments are
+    split on whitespace, and most variant ids contain spaces, so the words after CASE are the variant id."""
+    name = " ".join(variant)
+    found = with_case(case)
+    if not any(rec["variant"] == name for _, entry in found for rec in entry["records"]):
+        raise ValueError(f"no machine record has the variant '{name}' in the case '{case}'")
+    noisy = []
+    for r, entry in found:  # machines where the variant or its baseline is flagged noisy
+        rec = next((x for x in entry["records"] if x["variant"] == name), None)
+        base = rec and records.baseline_of(entry, rec)
+        if rec and any(x.get("noisy") for x in entry["records"] if x["variant"] in (name, base)):
+            noisy.append(machines.link(ctx, r))
+    out = render_bench_ratio(ctx, case, name)
+    if noisy:
+        joined = strings.text("list_sep", ctx.lang).join(noisy)
+        out += strings.text("noisy_ratio", ctx.lang, machines=joined, threshold=records.NOISE_THRESHOLD)
+    return out

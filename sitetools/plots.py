@@ -20,7 +20,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-MACHINE_FIGURES = ("roofline", "gemm", "ladder", "inference", "training", "loss", "load", "quantization", "sparsity")
+MACHINE_FIGURES = ("roofline", "gemm", "ladder", "inference", "training", "loss", "load", "quantization", "sparsity",
+                   "gpu_training")
 LANGS = ("zh", "en")
 
 
@@ -326,9 +327,36 @@ def plot_sparsity(results: dict, lang: str):
     return fig
 
 
+def plot_gpu_training(results: dict, lang: str):
+    """Left: time per training step of each variant (log scale: GPU and host CPU differ by orders of
+    magnitude). Right: how far each loss curve is from the GPU fp32 curve, step by step."""
+    rows = measured(results, "gpu_training")
+    if not rows:
+        return None
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.8))
+    names = [r["variant"] for r in rows][::-1]
+    a1.barh(names, [r["median_s"] * 1e3 for r in rows][::-1], xerr=[r["iqr_s"] * 1e3 for r in rows][::-1],
+            color=["C0" if n.startswith("GPU") else "C7" for n in names])
+    a1.set_xscale("log")
+    a1.set_xlabel(t("ms", lang), fontsize=8)
+    a1.tick_params(labelsize=7)
+    base = next((r["loss_curve"] for r in rows if r["variant"] == "GPU fp32"), None)
+    if base:
+        for i, r in enumerate(rows):
+            if r["variant"] != "GPU fp32" and r.get("loss_curve"):
+                diff = [abs(a - b) for a, b in zip(r["loss_curve"], base)]
+                a2.plot(range(1, len(diff) + 1), diff, "o-", ms=3, color=f"C{i}", label=r["variant"])
+        a2.set_yscale("symlog", linthresh=1e-4)
+        a2.set_xlabel(t("step", lang))
+        a2.set_ylabel(t("loss_diff", lang), fontsize=8)
+        a2.legend(fontsize=6)
+    fig.suptitle(t("gpu_training_title", lang))
+    return fig
+
+
 DRAW = {"roofline": plot_roofline, "gemm": plot_gemm, "ladder": plot_ladder, "inference": plot_inference,
         "training": plot_training, "loss": plot_loss, "load": plot_load, "quantization": plot_quantization,
-        "sparsity": plot_sparsity}
+        "sparsity": plot_sparsity, "gpu_training": plot_gpu_training}
 
 
 def save(fig, path: Path) -> None:

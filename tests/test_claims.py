@@ -1,147 +1,402 @@
-"""What the pages say about the measurements must hold for the committed results.
+"""What the pages say about measurements must hold for every committed machine record.
 
-Pages describe the measured figures in words ("bf16 is much slower here", "masks give no
-speedup"). These tests tie each such sentence to the results file: rerun the benchmark on
-other hardware and a failing test names the page whose prose must change.
+Pages never describe a machine by hand. A sentence about measured speed is either rendered from the
+records (``<!-- render:bench-ratio CASE VARIANT -->``, one clause per machine) or a general statement
+conditioned on the hardware ("without AVX-512 VNNI, torchao's dynamic int8 is several times slower").
+Each test below ties one such statement to the records it applies to, selected by their
+instruction-set flags (``identity["isa_flags"]``, never the CPU's name), and checks it against each of
+them. A record is left out only when it lacks the case; when no record applies at all, the test skips
+and says which machine would check it. A new machine whose record contradicts a page makes a test
+fail that names the page, the statement and the record.
 """
 
 from __future__ import annotations
 
-import json
+import re
 
 import pytest
 
-from helpers import ROOT
+from helpers import all_pages, rel
+from sitetools import bench_tables, records, site_data
 
-RESULTS = json.loads((ROOT / "docs" / "data" / "bench" / "results.json").read_text())
+RECORDS = records.committed()
 
-
-def median(case: str, variant: str) -> float:
-    for r in RESULTS["records"]:
-        if r["case"] == case and r["variant"] == variant:
-            if "median_s" not in r:
-                pytest.fail(f"{case}/{variant} was not measured: {r['skipped']}")
-            return r["median_s"]
-    pytest.fail(f"no record {case}/{variant}")
-
-
-def test_amx_page_build_machine_has_no_bf16_hardware():
-    """cpu/amx: 'no AVX-512, AVX512_BF16, VNNI or AMX'; bf16 and int8 one to two orders of magnitude slower."""
-    flags = set(RESULTS["host"]["isa_flags"])
-    assert not flags & {"avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16"}
-    for dtype in ("bf16", "int8"):
-        ratio = median("gemm", dtype) / [r for r in RESULTS["records"] if r["case"] == "gemm" and r.get("n") == 256
-                                         and r["variant"] == "fp32"][0]["median_s"]
-        assert 10 <= ratio <= 1000, f"{dtype} GEMM is {ratio:.0f}x slower than fp32; update docs/cpu/amx.*.md"
-    assert "AMD EPYC" in RESULTS["host"]["cpu"], "the pages name the build machine: update docs/cpu/*.md"
+# PyTorch gives bf16 matmuls and convolutions to oneDNN only from oneDNN's AVX512_CORE or AVX2_VNNI_2 on
+# (ideep's has_bf16_type_support). No /proc/cpuinfo flag the records keep names AVX2_VNNI_2, but every
+# CPU with it also has AVX-VNNI, so "neither avx512f nor avx_vnni" selects CPUs below that threshold.
+NO_BF16_KERNELS = ("avx512f", "avx_vnni")
+BF16_HARDWARE = ("avx512_bf16", "amx_bf16")
+# PyTorch's torch._int_mm calls oneDNN only when at::cpu::is_avx512_vnni_supported() (LinearAlgebra.cpp).
+INT8_MM_NEEDS = "avx512_vnni"
 
 
-def test_mixed_precision_page_bf16_training_is_much_slower_here():
-    for model in ("mlp", "cnn"):
-        assert median("training", f"{model} bf16 autocast") > 2 * median("training", f"{model} fp32")
+def flags(record: dict) -> set[str]:
+    return set(record["identity"]["isa_flags"])
 
 
-def test_fusion_page_elementwise_gains_and_mlp_does_not():
-    assert median("compile_fusion", "element-wise compiled") < 0.8 * median("compile_fusion", "element-wise eager")
-    ratio = median("compile_fusion", "MLP compiled") / median("compile_fusion", "MLP eager")
-    assert 0.8 < ratio < 1.25, "the fusion page says compiling the MLP barely changes its time"
+def applicable(case: str, *, has_any: tuple[str, ...] = (), lacks: tuple[str, ...] = ()) -> list[tuple[dict, dict]]:
+    """(record, its case entry) for every committed record that has the case and matches the flags."""
+    found = [(r, records.case(r, case)) for r in RECORDS
+             if (not has_any or flags(r) & set(has_any)) and not flags(r) & set(lacks)]
+    found = [(r, entry) for r, entry in found if entry is not None]
+    if not found:
+        which = " and ".join(filter(None, [has_any and "one of the flags " + ", ".join(has_any),
+                                           lacks and "none of the flags " + ", ".join(lacks)]))
+        pytest.skip(f"no committed record has the case '{case}'" + (f" on a CPU with {which}" if which else "")
+                    + ": run make bench on such a machine and commit its record")
+    return found
 
 
-def test_fusion_page_conv_bn_folding_gives_no_speedup_here():
-    assert median("conv_bn_fold", "folded") > 0.95 * median("conv_bn_fold", "conv + bn")
+def variant(record: dict, entry: dict, name: str) -> dict:
+    rec = next((x for x in entry["records"] if x["variant"] == name), None)
+    if rec is None or "median_s" not in rec:
+        why = "missing" if rec is None else rec.get("skipped") or f"same kernels as {rec.get('same_as')}"
+        pytest.fail(f"{record['slug']}: {entry['name']} / {name} was not measured ({why}); the page's statement "
+                    "cannot be checked against this machine")
+    return rec
 
 
-def test_pruning_page_masks_do_not_help_and_removal_does():
-    dense = median("pruning", "dense")
-    assert 0.85 < median("pruning", "masked 50%") / dense < 1.15
-    assert median("pruning", "channels removed 50%") < 0.8 * dense
-    sizes = {r["variant"]: r["size_bytes"] for r in RESULTS["records"] if r["case"] == "pruning"}
-    assert sizes["masked 50%"] == sizes["dense"] > sizes["channels removed 50%"]
+def median(record: dict, entry: dict, name: str) -> float:
+    return variant(record, entry, name)["median_s"]
 
 
-def test_saving_page_mmap_and_safetensors_load_faster_with_less_private_memory():
-    load = {r["variant"]: r for r in RESULTS["records"] if r["case"] == "load"}
-    for fast in ("mmap=True", "safetensors"):
-        assert load[fast]["median_s"] < load["torch.load"]["median_s"]
-        assert load[fast]["private_after_read_mb"] < 0.1 * load["torch.load"]["private_after_read_mb"]
-    assert load["torch.load"]["peak_after_load_mb"] > 200  # the 256 MiB file is copied
+def speedup(record: dict, entry: dict, name: str, over: str) -> float:
+    """How many times faster `name` runs than `over` on that machine."""
+    return median(record, entry, over) / median(record, entry, name)
 
 
-def test_quantization_page_int8_on_the_mlp_and_the_cnn():
-    fp32 = median("mlp_inference", "fp32 eager")
-    int8 = [r for r in RESULTS["records"] if r["case"] == "mlp_inference" and r["variant"].startswith("int8")]
-    assert all(r["median_s"] > fp32 for r in int8), "the page says every int8 route on the MLP is slower"
-    assert median("mlp_inference", "bf16 eager") > fp32
-    cnn = median("cnn_inference", "fp32 eager")
-    assert median("cnn_inference", "int8 PT2E + freezing") < cnn and median("cnn_inference", "fp32 compiled") < cnn
-    frozen, unfrozen = median("cnn_inference", "int8 PT2E + freezing"), median("cnn_inference", "int8 PT2E, no freezing")
-    assert 0.8 < frozen / unfrozen < 1.25, "the page says freezing makes little difference here"
-    pt2e = next(r for r in int8 if r["variant"] == "int8 PT2E + freezing")
-    assert pt2e["relative_error"] > 0.05, "the quantization page says PT2E's MLP error is clearly larger"
+def kernels(record: dict, entry: dict, workload: str, level: str = "default") -> list[str]:
+    """The kernels one ladder workload ran at a level (the uncapped one by default)."""
+    by_variant = {x["variant"]: x for x in entry["records"]}
+    rec = by_variant.get(f"{workload} @ {level}")
+    while rec is not None and "kernels" not in rec and rec.get("same_as"):
+        rec = by_variant.get(f"{workload} @ {rec['same_as']}")
+    if rec is None or "kernels" not in rec:
+        pytest.fail(f"{record['slug']}: the instruction-set ladder has no kernel list for {workload} @ {level}")
+    return rec["kernels"]
 
 
-def test_mixed_precision_page_loss_curves_nearly_coincide():
-    curves = {r["variant"]: r["loss_curve"] for r in RESULTS["records"] if r["case"] == "training"}
-    for model in ("mlp", "cnn"):
-        fp32, bf16 = curves[f"{model} fp32"], curves[f"{model} bf16 autocast"]
-        assert len(fp32) == len(bf16) == 15
-        assert max(abs(a - b) for a, b in zip(fp32, bf16)) < 0.01 * fp32[0]
+def library_kernels(names: list[str]) -> list[str]:
+    """The kernels of oneDNN and MKL: everything but the 'ATen <capability>' entry."""
+    return [k for k in names if not k.startswith("ATen")]
 
 
-def test_mixed_precision_page_bf16_habits_cost_next_to_nothing_here():
-    assert 0.8 < median("bf16_tricks", "4 layers, convert once") / median("bf16_tricks", "4 layers, convert every op") < 1.2
-    assert 0.7 < median("bf16_tricks", "cross-entropy in fp32") / median("bf16_tricks", "cross-entropy in bf16") < 1.4
+def convolutions(names: list[str]) -> list[str]:
+    return [k for k in names if k.startswith("oneDNN convolution ")]
 
 
-def test_mixed_precision_page_channels_last_speeds_up_the_cnn():
-    assert median("cnn_inference", "fp32 channels_last") < 0.9 * median("cnn_inference", "fp32 eager")
-    assert median("cnn_inference", "bf16 autocast channels_last") < 0.9 * median("cnn_inference", "bf16 autocast")
+# ---- bf16: mixed-precision, quantization, cpu/amx, cpu/onednn, torchmultimodal -------------------------
+
+def test_bf16_runs_on_the_generic_kernel_without_avx512():
+    """mixed-precision, cpu/onednn: below AVX512_CORE (and AVX2_VNNI_2) bf16 matmuls and convolutions are not
+    handed to oneDNN; the ladder's bf16 rows show only `ATen`."""
+    for record, entry in applicable("isa_ladder", lacks=NO_BF16_KERNELS):
+        for workload in ("GEMM bf16", "MLP bf16 autocast", "CNN bf16 autocast"):
+            found = library_kernels(kernels(record, entry, workload))
+            assert not found, f"{record['slug']}: {workload} ran {found}; docs/mixed-precision.*.md says bf16 runs on ATen"
 
 
-def _records(case: str) -> dict[str, dict]:
-    return {r["variant"]: r for r in RESULTS["records"] if r["case"] == case and "median_s" in r}
+def test_bf16_gemm_is_far_slower_without_avx512():
+    """mixed-precision: 'the matmul itself is more than an order of magnitude slower'."""
+    for record, entry in applicable("gemm", lacks=NO_BF16_KERNELS):
+        fp32 = {x["n"]: x for x in entry["records"] if x["variant"] == "fp32" and "ops_per_s" in x}
+        pairs = [(x, fp32[x["n"]]) for x in entry["records"]
+                 if x["variant"] == "bf16" and "ops_per_s" in x and x["n"] in fp32]
+        assert pairs, f"{record['slug']}: no size with both fp32 and bf16 GEMM measured"
+        for bf16, f32 in pairs:
+            assert bf16["ops_per_s"] < f32["ops_per_s"] / 10, \
+                f"{record['slug']}: bf16 GEMM n={bf16['n']} is not 10x slower than fp32; update docs/mixed-precision.*.md"
 
 
-def test_quantization_page_onnx_runtime_int8_is_the_only_clear_win():
-    """quantization: ORT int8 'about twice as fast'; torchao dynamic 'more than 20x' slower; PT2E ties; accuracy within half a point."""
-    q = _records("quantization")
-    fp32 = q["fp32"]["median_s"]
-    for variant in ("int8 dynamic (ONNX Runtime)", "int8 static (ONNX Runtime)"):
-        assert fp32 / q[variant]["median_s"] > 1.5, variant
-        assert q[variant]["median_s"] < q["ONNX Runtime fp32"]["median_s"], variant
-    assert q["int8 dynamic (torchao)"]["median_s"] > 10 * fp32
-    assert q["bf16 autocast"]["median_s"] > fp32
-    for variant in ("int8 static (PT2E)", "int8 QAT (PT2E)", "int8 weight-only (torchao)"):
-        assert 0.7 < fp32 / q[variant]["median_s"] < 1.4, variant
-    for variant, r in q.items():
-        assert abs(r["accuracy"] - q["fp32"]["accuracy"]) < 0.005, variant
+def test_bf16_training_is_much_slower_without_avx512():
+    for record, entry in applicable("training", lacks=NO_BF16_KERNELS):
+        for model in ("mlp", "cnn"):
+            assert speedup(record, entry, f"{model} bf16 autocast", f"{model} fp32") < 0.5, \
+                f"{record['slug']}: docs/mixed-precision.*.md says a bf16 training step is much slower here"
 
 
-def test_quantization_page_pt2e_is_slower_than_fp32_on_the_mlp_with_or_without_freezing():
-    fp32 = median("mlp_inference", "fp32 eager")
-    assert median("mlp_inference", "int8 PT2E + freezing") > fp32
-    assert median("mlp_inference", "int8 PT2E, no freezing") > fp32
+@pytest.mark.parametrize("case, bf16, fp32, page", [
+    ("mlp_inference", "bf16 autocast", "fp32 eager", "quantization"),
+    ("cnn_inference", "bf16 autocast", "fp32 eager", "quantization"),
+    ("quantization", "bf16 autocast", "fp32", "quantization"),
+    ("multimodal", "bf16 autocast", "fp32 eager", "torchmultimodal"),
+])
+def test_bf16_inference_is_slower_without_avx512(case, bf16, fp32, page):
+    for record, entry in applicable(case, lacks=NO_BF16_KERNELS):
+        assert speedup(record, entry, bf16, fp32) < 1, \
+            f"{record['slug']}: {case} bf16 is not slower than fp32; update docs/{page}.*.md"
 
 
-def test_pruning_page_accuracy_curve():
-    """pruning: 80% + fine-tuning matches the original; masks slightly slower and twice the size;
-    half the units removed is a fraction of the time and size, about one point less accurate."""
-    c = _records("pruning_curve")
-    dense = c["pruned, 0%"]
-    assert abs(c["pruned + fine-tuned, 80%"]["accuracy"] - dense["accuracy"]) < 0.005
-    assert c["pruned, 80%"]["accuracy"] < dense["accuracy"] - 0.01
-    assert c["pruned, 50%"]["median_s"] > 0.95 * dense["median_s"]
-    assert c["pruned, 50%"]["size_bytes"] > 1.9 * dense["size_bytes"]
-    half = c["units removed + fine-tuned, 50%"]
-    assert half["median_s"] < 0.5 * dense["median_s"] and half["size_bytes"] < 0.5 * dense["size_bytes"]
-    assert 0.005 < dense["accuracy"] - half["accuracy"] < 0.02
-    assert c["units removed + fine-tuned, 80%"]["accuracy"] < dense["accuracy"] - 0.05
+def test_bf16_habits_cost_next_to_nothing_without_avx512():
+    """mixed-precision: where bf16 matmuls take the generic kernel, the habits change accuracy, not speed."""
+    for record, entry in applicable("bf16_tricks", lacks=NO_BF16_KERNELS):
+        assert 0.8 < speedup(record, entry, "4 layers, convert once", "4 layers, convert every op") < 1.25
+        assert 0.7 < speedup(record, entry, "cross-entropy in fp32", "cross-entropy in bf16") < 1.4
 
 
-def test_torchmultimodal_page_compiling_gains_most_bf16_loses_int8_changes_little():
-    m = _records("multimodal")
-    fp32 = m["fp32 eager"]["median_s"]
-    assert m["compiled + freezing"]["median_s"] < 0.67 * fp32
-    assert m["bf16 autocast"]["median_s"] > fp32
-    assert 0.75 < m["int8 dynamic (torchao)"]["median_s"] / fp32 < 1.33
-    assert len({round(r["accuracy"], 2) for r in m.values()}) == 1, "the page says all four keep the same accuracy"
+def test_bf16_gemm_beats_fp32_with_bf16_hardware():
+    """mixed-precision, cpu/amx: with AVX512_BF16 or AMX, oneDNN's bf16 kernels beat fp32."""
+    for record, entry in applicable("gemm", has_any=BF16_HARDWARE):
+        best = {d: max((x["ops_per_s"] for x in entry["records"] if x["variant"] == d and "ops_per_s" in x),
+                       default=0) for d in ("fp32", "bf16")}
+        assert best["bf16"] > best["fp32"] > 0, f"{record['slug']}: bf16 GEMM {best}; update docs/mixed-precision.*.md"
+
+
+def test_bf16_gemm_runs_in_onednn_with_bf16_hardware():
+    for record, entry in applicable("isa_ladder", has_any=BF16_HARDWARE):
+        found = [k for k in kernels(record, entry, "GEMM bf16") if k.startswith("oneDNN")]
+        assert found, f"{record['slug']}: no oneDNN kernel ran the bf16 GEMM; update docs/mixed-precision.*.md"
+
+
+def test_amx_is_capped_off_only_where_there_is_amx():
+    """mixed-precision, cpu/amx: without AMX the 'AMX capped off' comparison is recorded as not measured,
+    with the reason; with AMX it is measured."""
+    for record, entry in applicable("gemm_amx_off", lacks=("amx_tile",)):
+        assert all(x.get("skipped") for x in entry["records"]), f"{record['slug']}: AMX capped off on a CPU without AMX"
+
+
+def test_amx_capped_off_is_measured_with_amx():
+    for record, entry in applicable("gemm_amx_off", has_any=("amx_tile",)):
+        assert any("median_s" in x for x in entry["records"]), f"{record['slug']}: nothing measured with AMX capped off"
+
+
+# ---- int8: quantization ------------------------------------------------------------------------------
+
+def test_int8_matmul_is_the_scalar_fallback_without_avx512_vnni():
+    """quantization: without AVX-512 VNNI, the ladder's `GEMM int8` row shows only `ATen`."""
+    for record, entry in applicable("isa_ladder", lacks=(INT8_MM_NEEDS,)):
+        found = library_kernels(kernels(record, entry, "GEMM int8"))
+        assert not found, f"{record['slug']}: torch._int_mm ran {found}; update docs/quantization.*.md"
+
+
+def test_torchao_dynamic_int8_is_several_times_slower_without_avx512_vnni():
+    for record, entry in applicable("quantization", lacks=(INT8_MM_NEEDS,)):
+        assert speedup(record, entry, "int8 dynamic (torchao)", "fp32") < 1 / 3, \
+            f"{record['slug']}: docs/quantization.*.md says torchao's dynamic int8 is several times slower"
+
+
+def test_pytorch_int8_on_the_mlp_is_slower_without_avx512_vnni():
+    """quantization: every PyTorch int8 path on the MLP, PT2E with and without freezing included."""
+    for record, entry in applicable("mlp_inference", lacks=(INT8_MM_NEEDS,)):
+        int8 = [x["variant"] for x in entry["records"] if x["variant"].startswith("int8")]
+        assert {"int8 PT2E + freezing", "int8 PT2E, no freezing"} <= set(int8)
+        for name in int8:
+            assert speedup(record, entry, name, "fp32 eager") < 1, \
+                f"{record['slug']}: {name} beats fp32 eager on the MLP; update docs/quantization.*.md"
+
+
+def test_onnx_runtime_int8_beats_its_own_fp32():
+    """quantization: MLAS has integer GEMMs for AVX2 that need no VNNI."""
+    for record, entry in applicable("quantization"):
+        for name in ("int8 dynamic (ONNX Runtime)", "int8 static (ONNX Runtime)"):
+            assert speedup(record, entry, name, "ONNX Runtime fp32") > 1, f"{record['slug']}: {name}"
+
+
+def test_onnx_runtime_int8_is_the_only_clear_win_without_avx512_vnni():
+    for record, entry in applicable("quantization", lacks=(INT8_MM_NEEDS,)):
+        ort = ("int8 dynamic (ONNX Runtime)", "int8 static (ONNX Runtime)")
+        for name in ort:
+            assert speedup(record, entry, name, "fp32") > 1.3, f"{record['slug']}: {name} is not clearly faster"
+        for x in entry["records"]:
+            if x["variant"] not in (*ort, "fp32"):
+                assert speedup(record, entry, x["variant"], "fp32") < 1.15, \
+                    f"{record['slug']}: {x['variant']} is faster than fp32; update docs/quantization.*.md"
+
+
+def test_weight_only_int8_is_no_faster_than_fp32():
+    for record, entry in applicable("quantization"):
+        assert speedup(record, entry, "int8 weight-only (torchao)", "fp32") < 1.15, record["slug"]
+
+
+def test_every_quantization_path_keeps_accuracy():
+    """quantization: every path within half a percentage point of fp32."""
+    for record, entry in applicable("quantization"):
+        fp32 = variant(record, entry, "fp32")["accuracy"]
+        for x in entry["records"]:
+            assert abs(variant(record, entry, x["variant"])["accuracy"] - fp32) < 0.005, f"{record['slug']}: {x['variant']}"
+
+
+def test_pt2e_error_on_the_mlp_is_clearly_large():
+    for record, entry in applicable("mlp_inference"):
+        assert variant(record, entry, "int8 PT2E + freezing")["relative_error"] > 0.05, record["slug"]
+
+
+def test_pt2e_cnn_computed_in_fp32_gains_no_more_than_compiled_fp32():
+    """quantization: where the PT2E int8 CNN's convolutions ran `src:f32 wei:f32`, its gain over fp32 eager
+    comes from compiling, so it is no faster than fp32 compiled with freezing."""
+    checked = 0
+    for record, ladder in applicable("isa_ladder"):
+        convs = convolutions(kernels(record, ladder, "CNN int8 PT2E + freezing"))
+        entry = records.case(record, "cnn_inference")
+        if entry is None or not convs or not all("src:f32 wei:f32" in k for k in convs):
+            continue
+        pt2e = speedup(record, entry, "int8 PT2E + freezing", "fp32 eager")
+        compiled = speedup(record, entry, "fp32 compiled + freezing", "fp32 eager")
+        assert pt2e < 1.25 * compiled, f"{record['slug']}: PT2E {pt2e:.2f}x vs compiled fp32 {compiled:.2f}x"
+        checked += 1
+    if not checked:
+        pytest.skip("no committed record's PT2E int8 CNN ran fp32 convolutions (with cnn_inference measured)")
+
+
+def test_folded_convolutions_carry_a_bias():
+    """fusion, quantization: fp32 eager's convolutions are `bia:undef`, those of the PT2E model, whose
+    BatchNorm is folded into them, have a bias."""
+    for record, entry in applicable("isa_ladder"):
+        eager = convolutions(kernels(record, entry, "CNN fp32"))
+        folded = convolutions(kernels(record, entry, "CNN int8 PT2E + freezing"))
+        assert eager and all("bia:undef" in k for k in eager), f"{record['slug']}: {eager}"
+        assert folded and not any("bia:undef" in k for k in folded), f"{record['slug']}: {folded}"
+
+
+# ---- fusion ------------------------------------------------------------------------------------------
+
+def test_element_wise_fusion_moves_a_third_of_the_bytes_and_runs_faster():
+    for record, entry in applicable("compile_fusion"):
+        eager, fused = variant(record, entry, "element-wise eager"), variant(record, entry, "element-wise compiled")
+        assert fused["bytes"] * 3 == eager["bytes"], record["slug"]
+        assert speedup(record, entry, "element-wise compiled", "element-wise eager") > 1.25, record["slug"]
+
+
+def test_element_wise_chain_sits_well_below_the_bandwidth_slope():
+    """fusion: on the roofline the eager chain reaches well under the measured triad bandwidth."""
+    for record, entry in applicable("compile_fusion"):
+        bandwidth = records.case(record, "bandwidth")
+        if bandwidth is None:
+            continue
+        triad = variant(record, bandwidth, "triad")["bytes_per_s"]
+        assert variant(record, entry, "element-wise eager")["bytes_per_s"] < 0.5 * triad, record["slug"]
+
+
+def test_compiling_the_mlp_barely_changes_its_time():
+    for record, entry in applicable("compile_fusion"):
+        assert 0.8 < speedup(record, entry, "MLP compiled", "MLP eager") < 1.25, record["slug"]
+
+
+def test_conv_bn_folding_gains_little_either_way():
+    """fusion: 'the gain is small at best ... the time can move either way'."""
+    for record, entry in applicable("conv_bn_fold"):
+        assert 0.7 < speedup(record, entry, "folded", "conv + bn") < 1.5, record["slug"]
+
+
+# ---- pruning -----------------------------------------------------------------------------------------
+
+def test_masks_do_not_help_and_removal_does():
+    for record, entry in applicable("pruning"):
+        sizes = {x["variant"]: x["size_bytes"] for x in entry["records"]}
+        assert 0.85 < speedup(record, entry, "masked 50%", "dense") < 1.15, \
+            f"{record['slug']}: docs/pruning.*.md says masks run as fast as the dense model"
+        assert speedup(record, entry, "channels removed 50%", "dense") > 1.25, record["slug"]
+        assert sizes["masked 50%"] == sizes["dense"] > sizes["channels removed 50%"], record["slug"]
+
+
+def test_pruning_accuracy_curve():
+    """pruning: 80% + fine-tuning matches the original; masks no faster and twice the size; half the
+    units removed is a fraction of the time and size, a little over a point less accurate."""
+    for record, entry in applicable("pruning_curve"):
+        c = {x["variant"]: variant(record, entry, x["variant"]) for x in entry["records"]}
+        dense = c["pruned, 0%"]
+        assert abs(c["pruned + fine-tuned, 80%"]["accuracy"] - dense["accuracy"]) < 0.005, record["slug"]
+        assert c["pruned, 80%"]["accuracy"] < dense["accuracy"] - 0.01, record["slug"]
+        assert c["pruned, 50%"]["median_s"] > 0.95 * dense["median_s"], record["slug"]
+        assert c["pruned, 50%"]["size_bytes"] > 1.9 * dense["size_bytes"], record["slug"]
+        half = c["units removed + fine-tuned, 50%"]
+        assert half["median_s"] < 0.5 * dense["median_s"] and half["size_bytes"] < 0.5 * dense["size_bytes"]
+        assert 0.005 < dense["accuracy"] - half["accuracy"] < 0.02, record["slug"]
+        assert c["units removed + fine-tuned, 80%"]["accuracy"] < dense["accuracy"] - 0.05, record["slug"]
+
+
+# ---- mixed precision ---------------------------------------------------------------------------------
+
+def test_loss_curves_of_fp32_and_bf16_nearly_coincide():
+    for record, entry in applicable("training"):
+        curves = {x["variant"]: x.get("loss_curve") for x in entry["records"]}
+        for model in ("mlp", "cnn"):
+            fp32, bf16 = curves[f"{model} fp32"], curves[f"{model} bf16 autocast"]
+            assert fp32 and bf16 and len(fp32) == len(bf16) == 15, record["slug"]
+            assert max(abs(a - b) for a, b in zip(fp32, bf16)) < 0.01 * fp32[0], record["slug"]
+
+
+def test_channels_last_speeds_up_the_cnn():
+    for record, entry in applicable("cnn_inference"):
+        assert speedup(record, entry, "fp32 channels_last", "fp32 eager") > 1.1, record["slug"]
+        assert speedup(record, entry, "bf16 autocast channels_last", "bf16 autocast") > 1.1, record["slug"]
+
+
+# ---- saving ------------------------------------------------------------------------------------------
+
+def test_mmap_and_safetensors_load_fast_with_far_less_private_memory():
+    for record, entry in applicable("load"):
+        full = variant(record, entry, "torch.load")
+        assert full["peak_after_load_mb"] > 200, record["slug"]  # the 256 MiB file is copied
+        for name in ("mmap=True", "safetensors"):
+            fast = variant(record, entry, name)
+            assert fast["median_s"] < 0.5 * full["median_s"], f"{record['slug']}: {name}"
+            assert fast["private_after_read_mb"] < 0.1 * full["private_after_read_mb"], f"{record['slug']}: {name}"
+
+
+# ---- torchmultimodal ---------------------------------------------------------------------------------
+
+def test_multimodal_compiling_gains_int8_changes_little_accuracy_stays():
+    for record, entry in applicable("multimodal"):
+        assert speedup(record, entry, "compiled + freezing", "fp32 eager") > 1.1, record["slug"]
+        assert 0.75 < speedup(record, entry, "int8 dynamic (torchao)", "fp32 eager") < 1.33, record["slug"]
+        accuracy = [variant(record, entry, x["variant"])["accuracy"] for x in entry["records"]]
+        assert max(accuracy) - min(accuracy) < 0.005, f"{record['slug']}: the page says all four keep the same accuracy"
+
+
+# ---- cpu/onednn --------------------------------------------------------------------------------------
+
+def test_capped_at_sse41_the_convolution_is_jit_sse41():
+    for record, entry in applicable("isa_ladder"):
+        convs = convolutions(kernels(record, entry, "CNN fp32", level="sse41"))
+        assert convs and all(" jit:sse41 " in k for k in convs), f"{record['slug']}: {convs}"
+
+
+# ---- pages: no machine described by hand, no figure above 100 % of peak -----------------------------
+
+FENCED = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
+INLINE_CODE = re.compile(r"`[^`\n]+`")
+SKIP_REASON = re.compile(r'<!--\s*pytest\.mark\.skip\(reason="([^"]+)"\)\s*-->')  # shown on the page
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+BY_HAND = [re.compile(p) for p in (
+    r"(?i)\bbuild machine\b", r"(?i)\bmachine that builds\b", r"(?i)\bon this machine\b", r"(?i)\bthis machine has\b",
+    r"(?i)\bmeasured here\b", r"\bEPYC\b",
+    "构建机", "在本机上", "在本机实测", "本机上的", "这台机器上", "这台机器没有", "这台 CPU")]
+
+
+def prose(page) -> str:
+    """The page's text as a reader sees it written by hand: no code, no placeholders, skip reasons kept."""
+    text = FENCED.sub("", page.read_text(encoding="utf-8"))
+    text = SKIP_REASON.sub(r"\1", text)
+    return INLINE_CODE.sub("", COMMENT.sub("", text))
+
+
+def test_no_page_describes_a_machine_by_hand():
+    """Issue 15: what a machine is and how fast it ran comes from the records, never from a page's prose."""
+    found = []
+    for page in all_pages():
+        for n, line in enumerate(prose(page).splitlines(), 1):
+            found += [f"{rel(page)}: “{m.group(0)}” in: {line.strip()[:90]}" for p in BY_HAND for m in p.finditer(line)]
+    assert not found, ("render the sentence from the records (render:bench-ratio) or make it a general statement "
+                       "tested here:\n" + "\n".join(found))
+
+
+def test_the_by_hand_check_sees_prose_and_skip_reasons_only(tmp_path):
+    page = tmp_path / "probe.en.md"
+    page.write_text('On this machine it is fast.\n\n```text\nAMD EPYC\n```\n\n`build machine`\n'
+                    '<!-- render:x build machine -->\n<!-- pytest.mark.skip(reason="the build machine has no GPU") -->\n')
+    text = prose(page)
+    assert "On this machine" in text and "EPYC" not in text and text.count("build machine") == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_of_peak_figure_exceeds_100_percent(lang):
+    """Issue 15 item 4: fractions of a roof or a theoretical peak are never above 100 %."""
+    ctx = site_data.Context(lang, "")
+    tables = [bench_tables.render_gemm_table(ctx)]
+    gpu = site_data.renderers().get("gpu-gemm-table")
+    if gpu and any(records.case(r, "gpu_gemm") for r in RECORDS):
+        tables.append(gpu(ctx))
+    percents = [float(p) for t in tables for p in re.findall(r"(\d+(?:\.\d+)?)\s*%", t)]
+    assert percents, "the GEMM table shows no fraction of a roof"
+    assert max(percents) <= 100, f"a figure of {max(percents)} % of peak or roof is shown"

@@ -218,8 +218,8 @@ def broken_project(tmp_path):
     shutil.copytree(DOCS, docs)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
-    config = config.replace("- scripts/mkdocs_hooks.py", f"- {ROOT / 'scripts' / 'mkdocs_hooks.py'}")
-    for watched in ("snippets", "scripts", "requirements.txt"):
+    config = config.replace("- sitetools/mkdocs_hooks.py", f"- {ROOT / 'sitetools' / 'mkdocs_hooks.py'}")
+    for watched in ("snippets", "sitetools", "requirements.txt"):
         config = config.replace(f"  - {watched}\n", f"  - {ROOT / watched}\n")
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
     return tmp_path
