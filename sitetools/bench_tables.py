@@ -75,7 +75,15 @@ def render_bench_host(ctx: Context, *cases: str) -> str:
         items.append(strings.text("with_note", ctx.lang, text=machines.link(ctx, r), note=dates_text))
     return '<p class="bench-host">' + strings.text(
         "measured_on", ctx.lang, count=len(found), machines=strings.text("enum_sep", ctx.lang).join(items),
-        href=machines.machines_href(ctx), cases=",".join(cases)) + "</p>"
+        href=machines.machines_href(ctx), args=rerun_args(cases)) + "</p>"
+
+
+def rerun_args(cases: tuple[str, ...]) -> str:
+    """The make bench ARGS that remeasure these cases (GPU cases run only with --gpu)."""
+    from sitetools.bench.measure import CASES
+    import sitetools.bench.cases  # noqa: F401  (registers the cases)
+    gpu = any(CASES[c].gpu for c in cases if c in CASES)
+    return ("--gpu " if gpu else "") + "--only " + ",".join(cases)
 
 
 def render_bench_table(ctx: Context, case: str) -> str:
@@ -201,7 +209,7 @@ def render_gpu_gemm_table(ctx: Context) -> str:
         for rec in measured:
             best[rec["variant"]] = max(best.get(rec["variant"], 0), rec["ops_per_s"])
         head = [strings.text(k, lang) for k in ("dtype",)] + ["n"] + [strings.text(k, lang) for k in
-                                                                  ("median", "iqr", "tops", "of_gpu_roof", "of_roof")]
+                                                                  ("median", "iqr", "tops", "of_gpu_roof", "of_dtype_roof")]
         lines = [f"**{machines.link(ctx, r)}**", "", "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
         for rec in entry["records"]:
             if "ops_per_s" not in rec:

@@ -216,9 +216,11 @@ def test_every_quantization_path_keeps_accuracy():
             assert abs(variant(record, entry, x["variant"])["accuracy"] - fp32) < 0.005, f"{record['slug']}: {x['variant']}"
 
 
-def test_pt2e_error_on_the_mlp_is_clearly_large():
-    for record, entry in applicable("mlp_inference"):
-        assert variant(record, entry, "int8 PT2E + freezing")["relative_error"] > 0.05, record["slug"]
+def test_pt2e_error_on_the_mlp_can_be_large():
+    """quantization: PT2E's relative error on the MLP 'can be large' (on some recorded machine)."""
+    errors = [variant(record, entry, "int8 PT2E + freezing")["relative_error"]
+              for record, entry in applicable("mlp_inference")]
+    assert any(e > 0.05 for e in errors), f"no machine shows a large PT2E error on the MLP: {errors}"
 
 
 def test_pt2e_cnn_computed_in_fp32_gains_no_more_than_compiled_fp32():
@@ -336,10 +338,9 @@ def test_mmap_and_safetensors_load_fast_with_far_less_private_memory():
 
 # ---- torchmultimodal ---------------------------------------------------------------------------------
 
-def test_multimodal_compiling_gains_int8_changes_little_accuracy_stays():
+def test_multimodal_compiling_gains_accuracy_stays():
     for record, entry in applicable("multimodal"):
         assert speedup(record, entry, "compiled + freezing", "fp32 eager") > 1.1, record["slug"]
-        assert 0.75 < speedup(record, entry, "int8 dynamic (torchao)", "fp32 eager") < 1.33, record["slug"]
         accuracy = [variant(record, entry, x["variant"])["accuracy"] for x in entry["records"]]
         assert max(accuracy) - min(accuracy) < 0.005, f"{record['slug']}: the page says all four keep the same accuracy"
 

@@ -69,6 +69,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", action="append", default=[], metavar="CASE", help="run only these cases")
     parser.add_argument("--gpu", action="store_true", help="run only the GPU cases (needs CUDA)")
     parser.add_argument("--threads", type=str, default=None, help="threads to use (default: all cores)")
+    parser.add_argument("--levels", default="", metavar="IDS",
+                        help="isa_ladder: only these levels, comma-separated (default: all this CPU supports)")
     parser.add_argument("--records", type=Path, default=None, help="folder of the per-machine records")
     parser.add_argument("--figures", type=Path, default=None, help="folder for the plots")
     parser.add_argument("--plots-only", action="store_true", help="only redraw the plots from the records")
@@ -99,6 +101,11 @@ def resolve(args: argparse.Namespace) -> tuple[list[str], int, Path, Path]:
         raise UsageError(f"{', '.join(n for n in names if CASES[n].gpu)}: GPU cases run only with --gpu")
     if not names:
         names = [n for n, c in CASES.items() if not c.gpu and (c.quick or not args.quick)]
+    from sitetools.bench.ladder_levels import LEVELS
+    unknown_levels = [x for x in args.levels.split(",") if x and x not in {lv["id"] for lv in LEVELS}]
+    if unknown_levels:
+        raise UsageError(f"unknown ladder level {', '.join(unknown_levels)}; known: "
+                         f"{', '.join(lv['id'] for lv in LEVELS)}")
     folder = args.records or (QUICK_HOSTS if args.quick else HOSTS)
     figures = args.figures or (folder.parent / "figures" if args.records or args.quick else FIGURES)
     return names, threads, folder, figures
@@ -126,7 +133,7 @@ def measure_cases(names: list[str], settings: Settings) -> list[dict]:
 
 def run(args: argparse.Namespace, names: list[str], threads: int, folder: Path) -> dict:
     check_writable(folder)
-    settings = Settings(args.quick, threads)
+    settings = Settings(args.quick, threads, tuple(x for x in args.levels.split(",") if x))
     identity = fingerprint.identity(threads, gpu=args.gpu)
     slug = fingerprint.slug(identity)
     path = folder / f"{slug}.json"
@@ -134,7 +141,8 @@ def run(args: argparse.Namespace, names: list[str], threads: int, folder: Path) 
     new = {"schema": records.SCHEMA_VERSION, "slug": slug, "identity": identity,
            "host": fingerprint.description(identity), "quick": args.quick,
            "cases": measure_cases(names, settings)}
-    extra = (["--gpu"] if args.gpu else []) + ([f"--only {','.join(names)}"] if args.only else [])
+    extra = (["--gpu"] if args.gpu else []) + ([f"--only {','.join(names)}"] if args.only else []) + \
+        ([f"--levels {args.levels}"] if args.levels else [])
     for entry in new["cases"]:
         entry["command"] += f' ARGS="{" ".join(extra)}"' if extra else ""
     merged = records.merge(earlier, new, list(CASES), path)

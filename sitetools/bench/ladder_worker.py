@@ -54,6 +54,10 @@ def kernels_of(fn) -> list[str]:
     return sorted(found)
 
 
+WORKLOADS = ["GEMM fp32", "GEMM bf16", "GEMM int8", "MLP fp32", "MLP bf16 autocast", "MLP int8 torchao dynamic",
+             "CNN fp32", "CNN bf16 autocast", "CNN int8 PT2E + freezing"]  # the names workloads() yields
+
+
 def workloads(quick: bool):
     """(name, facts, build) for each workload: facts go into the record (GEMM: n and operations per
     call); build returns the callable to time."""

@@ -13,6 +13,7 @@ from sitetools.records import NOISE_THRESHOLD
 class Settings:
     quick: bool
     threads: int
+    levels: tuple[str, ...] = ()  # isa_ladder: only these levels (empty: every level the CPU supports)
 
     @property
     def min_run_time(self) -> float:
