@@ -290,3 +290,18 @@ def test_kernels_of_names_the_onednn_convolution():
         found = kernels_of(lambda: conv(x))
     assert any(k.startswith("oneDNN convolution ") and "src:f32" in k for k in found), found
     assert any(k.startswith("ATen ") for k in found)
+
+
+def test_a_crashed_ladder_level_is_recorded_as_skipped_not_hidden(monkeypatch):
+    class Crashed:
+        returncode, stdout, stderr = -6, "", "*** stack smashing detected ***: terminated\n"
+
+    monkeypatch.setattr(ladder_case.subprocess, "run", lambda *a, **k: Crashed())
+    monkeypatch.setattr(ladder_case, "levels_for", lambda s: [LEVELS[0]])
+    out = ladder_case.case_isa_ladder(Settings(quick=False, threads=1))
+    assert len(out) == 9 and all("exited with status -6: *** stack smashing" in r["skipped"] for r in out)
+
+
+def test_unknown_ladder_level_is_refused():
+    result = run_bench("--levels", "avx9", timeout=60)
+    assert result.returncode == 2 and "unknown ladder level avx9" in result.stderr
