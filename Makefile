@@ -56,7 +56,7 @@ e2e: $(STAMP) e2e-deps  ## only the browser tests and every Lighthouse budget, p
 outputs: $(STAMP)  ## regenerate the printed outputs shown under code blocks (docs/outputs/)
 	$(PY) -m sitetools.make_outputs
 
-notebooks: $(STAMP)  ## regenerate the chapter notebooks from pages and snippets, and execute them (docs/notebooks/)
+notebooks: $(STAMP)  ## regenerate the chapter notebooks from pages, snippets and docs/outputs (ARGS=--execute also runs them)
 	$(PY) -m sitetools.make_notebooks $(ARGS)
 
 bench: $(STAMP)  ## measure this machine: write its record under docs/data/bench/hosts/ and its plots (QUICK=1: a short run under build/)

@@ -28,7 +28,6 @@ LANGS = ("zh", "en")
 
 FENCE = re.compile(r'^```python title="(snippets/[\w/]+\.py)"\n--8<-- "\1"\n```\n', re.M)
 OUTPUT_BLOCK = re.compile(r'^(<!-- pytest-codeblocks:expected-output -->\n)?```text\n--8<-- "docs/outputs/([\w/]+)\.txt"\n```\n', re.M)
-SHOWN = re.compile(r'\s*' + OUTPUT_BLOCK.pattern[1:])  # the output shown right under a fence
 SKIP_MARK = re.compile(r'^<!--\s*pytest\.mark\.skip\(reason="([^"]+)"\)\s*-->\n', re.M)
 RENDER = re.compile(r"^<!--\s*render:[^>]*-->\n?", re.M)
 COMMENT = re.compile(r"^<!--.*?-->\n?", re.M | re.S)
@@ -85,15 +84,28 @@ def markdown_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def show_outputs(prose: str, cell) -> str:
+    """Give cell (the code cell before this prose) the outputs the page shows in the prose, as recorded in
+    docs/outputs; return the prose without them."""
+    import nbformat.v4 as nbf
+    for shown in OUTPUT_BLOCK.finditer(prose):
+        if cell is None:
+            raise ValueError(f"docs/outputs/{shown.group(2)}.txt is shown before any snippet")
+        cell.metadata["shown_output"] = f"docs/outputs/{shown.group(2)}.txt"
+        cell.outputs = [nbf.new_output("stream", name="stdout",
+                                       text=(OUTPUTS / f"{shown.group(2)}.txt").read_text(encoding="utf-8"))]
+    return OUTPUT_BLOCK.sub("", prose)
+
+
 def cells_for(page: Path, lang: str) -> list:
     import nbformat.v4 as nbf
     text = page.with_name(page.name.replace(".zh.md", f".{lang}.md")).read_text(encoding="utf-8")
     text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # front matter
     rel = page.relative_to(DOCS).as_posix().replace(".zh.md", f".{lang}.md")
     cells = []
-    pos = 0
+    pos, code = 0, None
     for match in FENCE.finditer(text):
-        before = OUTPUT_BLOCK.sub("", text[pos:match.start()])
+        before = show_outputs(text[pos:match.start()], code)
         skip = None
         marks = list(SKIP_MARK.finditer(before))
         if marks:
@@ -114,16 +126,10 @@ def cells_for(page: Path, lang: str) -> list:
             source = f'import sys; sys.argv = ["{match.group(1)}"]  # added by make_notebooks: no arguments\n' + source
         if "__file__" in source:  # a notebook has no __file__: point it at the snippet this cell is
             source = f'__file__ = "{match.group(1)}"  # added by make_notebooks: the cell is this file\n' + source
-        cell = nbf.new_code_cell(f"# {match.group(1)}\n" + source)
+        code = nbf.new_code_cell(f"# {match.group(1)}\n" + source)
+        cells.append(code)
         pos = match.end()
-        shown = SHOWN.match(text, pos)
-        if shown:
-            cell.metadata["shown_output"] = f"docs/outputs/{shown.group(2)}.txt"
-            cell.outputs = [nbf.new_output("stream", name="stdout",
-                                           text=(OUTPUTS / f"{shown.group(2)}.txt").read_text(encoding="utf-8"))]
-            pos = shown.end()
-        cells.append(cell)
-    rest = markdown_text(OUTPUT_BLOCK.sub("", text[pos:]))
+    rest = markdown_text(show_outputs(text[pos:], code))
     if rest:
         cells.append(nbf.new_markdown_cell(rest))
     return cells
@@ -159,9 +165,10 @@ def execute(nb, timeout: int = 900) -> list[str]:
     for cell in run.cells:
         shown = cell.metadata.get("shown_output")
         if cell.cell_type == "code" and shown:
-            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+            printed = "".join(o.get("text", "") for o in cell.outputs
+                              if o.output_type == "stream" and o.name == "stdout")
             name = Path(shown).relative_to("docs/outputs").with_suffix("").as_posix()
-            problem = outputs.mismatch((ROOT / shown).read_text(encoding="utf-8"), printed, kinds[name])
+            problem = outputs.mismatch((OUTPUTS / f"{name}.txt").read_text(encoding="utf-8"), printed, kinds[name])
             if problem:
                 problems.append(problem)
     return problems

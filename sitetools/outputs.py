@@ -15,10 +15,13 @@ host
                the shown and in the printed text alike, before they are compared;
     tolerance  numbers computed in floating point, whose last digits depend on the kernels the
                CPU runs (AVX2, AVX-512, AMX) and on how they split the sums, are compared within
-               it: `percent` (percentage points, for numbers printed with a %) and `relative`
-               (|printed - shown| <= relative * |shown|, for other numbers with a decimal point or
-               an exponent). Integers are always compared exactly.
-    Everything else in the text is compared exactly, on every machine.
+               it. It is given per class of number, chosen by how the number is printed:
+                 percent     followed by % (an accuracy: 94.4%), abs in percentage points;
+                 decimal     with a decimal point (a loss: 1.3882);
+                 scientific  with an exponent (a rounding error: 7.2e-07);
+               each as {abs: a, rel: r}: |printed - shown| <= a + r * max(|printed|, |shown|).
+               A class the tolerance does not name, and every integer not followed by %, is
+               compared exactly; so are the words and the layout.
 without
     The shown output is what the snippet prints on a machine without that hardware (today only
     `cuda`, a CUDA GPU). On a machine that has it the snippet takes another path; the test then
@@ -35,7 +38,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -78,6 +81,9 @@ def _sub(pattern: str, replacement: str) -> Callable[[str], str]:
     return lambda text: compiled.sub(replacement, text)
 
 
+_family_lists = _sub(r"^(  \S+ +)\S.*$", r"\1<extensions>")
+_dispatch_isa = _sub(r"(dispatch(?:es)? to: ).+$", r"\1<isa>")
+
 MASKS: dict[str, Mask] = {
     "timings": Mask(
         "a duration with its unit: 12.3 ms, 1.2 s, 850 us, 3.1 ns",
@@ -90,10 +96,9 @@ MASKS: dict[str, Mask] = {
         'the CPU model and core count of a "CPU: <model>, <n> logical cores" line',
         _sub(r"^CPU: .+, \d+ logical cores$", "CPU: <cpu>, <n> logical cores")),
     "isa_list": Mask(
-        "the extensions listed for each family (an indented '  <family> <list>' line) and the ISA "
-        "that a library 'dispatches to:'",
-        lambda text: _sub(r"^(  \S+ +)\S.*$", r"\1<extensions>")(
-            _sub(r"(dispatches to: ).+$", r"\1<isa>")(text))),
+        "the extensions listed for each family (an indented '  <family>  <list>' line) and the ISA "
+        "a library 'dispatches to:'",
+        lambda text: _family_lists(_dispatch_isa(text))),
     "isa_kernels": Mask(
         "oneDNN's kernels at this CPU's best ISA (the 'default:' run of onednn_verbose)",
         _isa_kernels),
@@ -113,8 +118,7 @@ class Kind:
     name: str
     kind: str                                  # "exact" or "host"
     masks: tuple[str, ...] = ()
-    percent: float | None = None               # percentage points
-    relative: float | None = None              # fraction of the shown value
+    tolerance: dict[str, dict[str, float]] = field(default_factory=dict)  # class -> {abs, rel}
     without: str | None = None                 # key of WITHOUT
     why: str = ""
 
@@ -134,12 +138,11 @@ def load_kinds(path: Path = KINDS_FILE) -> dict[str, Kind]:
     errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         where = "/".join(str(p) for p in errors[0].path) or "(top level)"
-        raise ValueError(f"{path.relative_to(ROOT)}: {where}: {errors[0].message}")
+        raise ValueError(f"{path.name}: {where}: {errors[0].message}")
     kinds = {}
     for name, entry in data.items():
-        tolerance = entry.get("tolerance", {})
         kinds[name] = Kind(name=name, kind=entry["kind"], masks=tuple(entry.get("masks", ())),
-                           percent=tolerance.get("percent"), relative=tolerance.get("relative"),
+                           tolerance=entry.get("tolerance", {}),
                            without=entry.get("without"), why=entry.get("why", ""))
     return kinds
 
@@ -170,31 +173,41 @@ NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?%?")
 
 
 def normalise(text: str, kind: Kind) -> str:
-    """The text with the declared masks applied and trailing newlines and spaces of each line dropped."""
-    text = "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
+    """The text with the declared masks applied and trailing newlines dropped."""
+    text = text.rstrip("\n")
     for name in kind.masks:
         text = MASKS[name].apply(text)
     return text
 
 
-def _is_integer(token: str) -> bool:
-    return not re.search(r"[.eE]", token)
+def _number_class(token: str) -> str:
+    if token.endswith("%"):
+        return "percent"
+    if "e" in token.lower():
+        return "scientific"
+    return "decimal" if "." in token else "integer"
 
 
 def _number_problem(shown: str, printed: str, kind: Kind) -> str | None:
     """Why two number tokens differ beyond the declared tolerance, or None."""
     if shown == printed:
         return None
-    if _is_integer(shown) or _is_integer(printed) or shown.endswith("%") != printed.endswith("%"):
-        return f"{printed!r} where the page shows {shown!r} (compared exactly)"
+    cls = _number_class(shown)
+    allowed = kind.tolerance.get(cls)
+    if allowed is None or _number_class(printed) != cls:
+        return f"{printed} where the page shows {shown} (compared exactly)"
     a, b = float(printed.rstrip("%")), float(shown.rstrip("%"))
-    if shown.endswith("%"):
-        if kind.percent is not None and abs(a - b) <= kind.percent + 1e-9:
-            return None
-        return f"{printed} where the page shows {shown} (tolerance: {kind.percent or 0} percentage points)"
-    if kind.relative is not None and abs(a - b) <= kind.relative * abs(b) + 1e-12:
+    limit = allowed.get("abs", 0) + allowed.get("rel", 0) * max(abs(a), abs(b))
+    if abs(a - b) <= limit * (1 + 1e-9):
         return None
-    return f"{printed} where the page shows {shown} (tolerance: {kind.relative or 0} relative)"
+    return f"{printed} where the page shows {shown}, beyond the {cls} tolerance {_words(cls, allowed)}"
+
+
+def _words(cls: str, allowed: dict[str, float]) -> str:
+    parts = [f"{allowed['abs']:g}{' points' if cls == 'percent' else ''}"] if "abs" in allowed else []
+    if "rel" in allowed:
+        parts.append(f"{allowed['rel']:.0%} of the larger")
+    return "(" + " + ".join(parts) + ")"
 
 
 def _tolerant_problem(shown: str, printed: str, kind: Kind) -> str | None:
@@ -217,7 +230,7 @@ def mismatch(shown: str, printed: str, kind: Kind) -> str | None:
     test report: what differs, a unified diff of the shown output against the printed one, and how
     to re-record."""
     a, b = normalise(shown, kind), normalise(printed, kind)
-    tolerant = kind.kind == "host" and (kind.percent is not None or kind.relative is not None)
+    tolerant = kind.kind == "host" and bool(kind.tolerance)
     problem = _tolerant_problem(a, b, kind) if tolerant else (None if a == b else "the text differs")
     if problem is None:
         return None
@@ -238,10 +251,7 @@ def _how(kind: Kind) -> str:
     if kind.kind == "exact":
         return "exact: compared byte for byte"
     parts = [f"masked: {', '.join(kind.masks)}"] if kind.masks else []
-    if kind.percent is not None:
-        parts.append(f"percentages within {kind.percent} points")
-    if kind.relative is not None:
-        parts.append(f"other decimals within {kind.relative:.0%}")
+    parts += [f"{cls} numbers within {_words(cls, allowed)}" for cls, allowed in kind.tolerance.items()]
     return "host-dependent; " + "; ".join(parts)
 
 

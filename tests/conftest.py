@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import helpers
 from helpers import ROOT
 
 
@@ -24,7 +25,8 @@ SITE_PORT = free_port()
 SITE_URL = f"http://127.0.0.1:{SITE_PORT}/"
 
 
-def mkdocs_build(site_dir: Path, config: Path = ROOT / "mkdocs.yml", site_url: str = SITE_URL) -> subprocess.CompletedProcess:
+def mkdocs_build(site_dir: Path, config: Path = ROOT / "mkdocs.yml",
+                 site_url: str = SITE_URL) -> subprocess.CompletedProcess:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=site_url)
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
                            "--site-dir", str(site_dir)], cwd=ROOT, env=env, capture_output=True, text=True,
@@ -41,6 +43,21 @@ def built_site(tmp_path_factory) -> Path:
     result = mkdocs_build(site)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
     return site
+
+
+def pytest_collection_finish(session):
+    """Start the selected code blocks' runs in the background as soon as the tests are known (helpers.start_runs):
+    the snippets then run while the browser and site tests use the other core."""
+    modules = {}
+    for item in session.items:
+        if hasattr(getattr(item, "module", None), "background_runs"):
+            modules.setdefault(item.module, []).append(item)
+    for module, items in modules.items():
+        helpers.start_runs(module.background_runs(items))
+
+
+def pytest_sessionfinish(session):
+    helpers.stop_runs()
 
 
 LIGHTHOUSE_SUMMARY = pytest.StashKey[dict]()  # set by tests/e2e/test_browser.py when it runs Lighthouse

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
@@ -68,36 +69,67 @@ def expand_includes(text: str, root: Path = ROOT) -> str:
     return "\n".join(md.preprocessors["snippet"].run(text.split("\n")))
 
 
-def run_python_code(code: str, timeout: float = 300, beside: str | None = None) -> subprocess.CompletedProcess:
+def run_python_code(code: str, timeout: float = 300, beside: str | None = None,
+                    nice: int = 0) -> subprocess.CompletedProcess:
     """Run code as a reader would (python file.py from the repository root), deprecations as errors.
 
     beside: the snippet path the block is titled with; the code is then saved as a file in that folder and
     run from there, so that a snippet importing a sibling file (and using __file__) works as it does for
-    a reader who keeps the downloaded files together."""
+    a reader who keeps the downloaded files together. nice: run at that lower priority (background runs)."""
+    python = ["nice", "-n", str(nice), sys.executable] if nice else [sys.executable]
     if beside is None:
-        return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=make_outputs.snippet_env(),
+        return subprocess.run([*python, "-c", code], cwd=ROOT, env=make_outputs.snippet_env(),
                               capture_output=True, text=True, timeout=timeout)
     folder = (ROOT / beside).parent
     with tempfile.NamedTemporaryFile("w", suffix=".py", prefix=".block_", dir=folder, delete=False,
                                      encoding="utf-8") as f:
         f.write(code)
     try:
-        return subprocess.run([sys.executable, f.name], cwd=ROOT, env=make_outputs.snippet_env(),
+        return subprocess.run([*python, f.name], cwd=ROOT, env=make_outputs.snippet_env(),
                               capture_output=True, text=True, timeout=timeout)
     finally:
         Path(f.name).unlink()
 
 
-_runs: dict[tuple[str, str | None], subprocess.CompletedProcess] = {}
+_runs: dict[tuple[str, str | None], Future] = {}
+_background: ThreadPoolExecutor | None = None
+
+
+def _key(code: str, beside: str | None) -> tuple[str, str | None]:
+    return code.strip("\n") + "\n", beside
+
+
+def start_runs(runs: list[tuple[str, str | None]]) -> None:
+    """Start these runs (code, beside) one after the other in a background thread, in the order given.
+
+    The suite leaves one of the machine's two cores idle most of the time (browser, site and data tests
+    are mostly single-threaded); the snippets run there meanwhile, and run_block waits for a result
+    still running. Each run is still a fresh process with the snippet environment, as a reader runs it, at a
+    lower priority (nice 10) so that the browser tests in the foreground keep their core."""
+    global _background
+    _background = _background or ThreadPoolExecutor(max_workers=1, thread_name_prefix="block-runs")
+    for code, beside in runs:
+        key = _key(code, beside)
+        if key not in _runs:
+            _runs[key] = _background.submit(run_python_code, key[0], beside=beside, nice=10)
+
+
+def stop_runs() -> None:
+    """Drop the background runs not yet started (a session that stops early)."""
+    if _background is not None:
+        _background.shutdown(wait=False, cancel_futures=True)
 
 
 def run_block(code: str, beside: str | None = None) -> subprocess.CompletedProcess:
     """run_python_code, at most once per test session for the same code: a block shown on both language
-    pages, and a test that needs a whole snippet's printed output (run_snippet), share one run."""
-    key = (code.strip("\n") + "\n", beside)
-    if key not in _runs:
-        _runs[key] = run_python_code(key[0], beside=beside)
-    return _runs[key]
+    pages, and a test that needs a whole snippet's printed output (run_snippet), share one run, which may
+    have been started in the background (start_runs)."""
+    key = _key(code, beside)
+    if key not in _runs or _runs[key].cancelled():
+        done: Future = Future()
+        done.set_result(run_python_code(key[0], beside=beside))
+        _runs[key] = done
+    return _runs[key].result()
 
 
 def run_snippet(name: str) -> subprocess.CompletedProcess:

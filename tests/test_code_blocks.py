@@ -62,6 +62,19 @@ def test_no_inline_python(page):
         )
 
 
+def why_not_run(block, name: str | None, where: str) -> str | None:
+    """The reason the block does not run on this machine (it needs what is missing), or None."""
+    kind = KINDS.get(name) if name else None
+    for mark in block.marks:  # e.g. pytest.mark.skip(reason="needs an NVIDIA GPU")
+        reason = re.search(r'reason="([^"]+)"', mark)
+        assert reason, f"{where}: a mark must give a reason: {mark}"
+        # A shown output recorded without the hardware the mark names (kinds.yml: without) is what the
+        # block prints here when this machine lacks it too: then the block runs and is compared.
+        if kind is None or kind.without is None or outputs.skip_reason(kind):
+            return reason.group(1)
+    return outputs.skip_reason(kind) if kind is not None else None
+
+
 def check_block(block, name: str | None, where: str) -> None:
     """Run the block (once per session) and compare its printed output with the shown one, if any."""
     kind = None
@@ -70,21 +83,27 @@ def check_block(block, name: str | None, where: str) -> None:
                       f"recorded by `make outputs`, not text written by hand")
         assert name in KINDS, f"{where}: docs/outputs/{name}.txt has no kind in {outputs.KINDS_FILE.name}"
         kind = KINDS[name]
-    for mark in block.marks:  # e.g. pytest.mark.skip(reason="needs an NVIDIA GPU")
-        reason = re.search(r'reason="([^"]+)"', mark)
-        assert reason, f"{where}: a mark must give a reason: {mark}"
-        # A shown output recorded without the hardware the mark names (kinds.yml: without) is what the
-        # block prints here when this machine lacks it too: then the block runs and is compared.
-        if kind is None or kind.without is None or outputs.skip_reason(kind):
-            pytest.skip(reason.group(1))
-    if kind is not None and (why := outputs.skip_reason(kind)):
-        pytest.skip(why)
+    if reason := why_not_run(block, name, where):
+        pytest.skip(reason)
     result = run_block(block.code, block_title(block))
     assert result.returncode == 0, f"{where} failed:\n{result.stderr[-3000:]}"
     if kind is not None:
         problem = outputs.mismatch(block.expected_output, result.stdout, kind)
         if problem:
             pytest.fail(f"{where}: {problem}", pytrace=False)
+
+
+def background_runs(items) -> list[tuple[str, str | None]]:
+    """(code, title) of the blocks that the selected items of this module will run, for conftest to start
+    early in the background (helpers.start_runs)."""
+    runs = []
+    for item in items:
+        params = getattr(item, "callspec", None) and item.callspec.params
+        if item.originalname == "test_block_runs_and_prints_what_the_page_shows" and params:
+            block, name = page_blocks(params["page"])[params["index"]]
+            if not why_not_run(block, name, item.nodeid):
+                runs.append((block.code, block_title(block)))
+    return runs
 
 
 @pytest.mark.parametrize(("page", "index"), CASES, ids=[f"{rel(p)}#{i}" for p, i in CASES])
@@ -113,10 +132,13 @@ def test_every_shown_output_is_compared_by_some_block():
 def mutations(text: str, kind: outputs.Kind):
     """Every copy of text with one word or one integer changed, outside the parts the kind masks."""
     masked = outputs.normalise(text, kind)
-    for match in re.finditer(r"[A-Za-z_]{2,}|(?<![\w.])\d+(?![\w.%])", text):
-        changed = text[:match.start()] + ("Xx" if match.group().isalpha() else "7" + match.group()) + text[match.end():]
+    words = [(m.start(), m.end(), "Xx") for m in re.finditer(r"(?<![\d.])[A-Za-z_]{2,}", text)]
+    integers = [(m.start(), m.end(), "7" + m.group()) for m in outputs.NUMBER.finditer(text)
+                if re.fullmatch(r"[-+]?\d+", m.group())]
+    for start, end, replacement in words + integers:
+        changed = text[:start] + replacement + text[end:]
         if outputs.normalise(changed, kind) != masked:  # the change lies outside a masked part
-            yield match.group(), changed
+            yield text[start:end], changed
 
 
 @pytest.mark.parametrize("name", sorted(KINDS))
@@ -141,9 +163,11 @@ def test_a_changed_output_file_fails_its_block(tmp_path):
     shutil.copytree(outputs.OUTPUTS, tmp_path / "docs" / "outputs")
     (tmp_path / "snippets").symlink_to(ROOT / "snippets")
     changed = tmp_path / "docs" / "outputs" / "quantization" / "affine.txt"
-    changed.write_text(changed.read_text(encoding="utf-8").replace("symmetric int8", "symmetric uint8"), encoding="utf-8")
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("symmetric int8", "symmetric uint8"), encoding="utf-8")
     page = ROOT / "docs" / "quantization.en.md"
-    index, (block, name) = next((i, b) for i, b in enumerate(page_blocks(page, tmp_path)) if b[1] == "quantization/affine")
+    index, (block, name) = next((i, b) for i, b in enumerate(page_blocks(page, tmp_path))
+                                if b[1] == "quantization/affine")
     with pytest.raises(pytest.fail.Exception) as failed:
         check_block(block, name, f"{rel(page)} block {index}")
     assert "\n-symmetric uint8:" in str(failed.value) and "\n+symmetric int8:" in str(failed.value)
@@ -160,6 +184,54 @@ def test_a_stale_output_fails_with_a_diff_and_the_command():
     assert "\n-asymmetric uint8: scale 0.011765 = 3/255, zero point 86\n" in message
     assert "\n+asymmetric uint8: scale 0.011765 = 3/255, zero point 85\n" in message
     assert "`make outputs`" in message
+
+
+@pytest.mark.parametrize(("mask", "text", "masked"), [
+    ("timings", "one step took 12.3 ms, all 1.2 s", "one step took <time>, all <time>"),
+    ("throughputs", "gemm 45.6 GFLOP/s, copy 12.1 GB/s", "gemm <throughput>, copy <throughput>"),
+    ("cpu_name", "CPU: Intel(R) Xeon(R) Processor, 16 logical cores", "CPU: <cpu>, <n> logical cores"),
+    ("isa_list", "  AMX       AMX-TILE, AMX-BF16\noneDNN dispatches to: Intel AVX2",
+     "  AMX       <extensions>\noneDNN dispatches to: <isa>"),
+    ("isa_kernels", "default:\n  isa:Intel AVX2\n  reorder jit:uni\nONEDNN_MAX_CPU_ISA=SSE41:\n  isa:Intel SSE4.1",
+     "default:\n  <the kernels oneDNN ran at this CPU's best ISA>\nONEDNN_MAX_CPU_ISA=SSE41:\n  isa:Intel SSE4.1"),
+    ("addresses", "<object at 0x7f3a2c1d4e10>", "<object at <address>>"),
+])
+def test_each_mask_replaces_only_what_it_names(mask, text, masked):
+    assert outputs.normalise(text, outputs.Kind("t/t", "host", masks=(mask,))) == masked
+    assert outputs.normalise("loss 1.3882 after 3 steps", outputs.Kind("t/t", "host", masks=(mask,))) == (
+        "loss 1.3882 after 3 steps")
+
+
+@pytest.mark.parametrize(("shown", "printed", "agrees"), [
+    ("accuracy 94.4%", "accuracy 94.9%", True),          # percent: within 0.5 points
+    ("accuracy 94.4%", "accuracy 95.0%", False),
+    ("error 7.2e-07", "error 1.2e-06", True),            # scientific: within abs 1e-6
+    ("error 7.2e-07", "error 2.2e-06", False),
+    ("loss 1.3882", "loss 1.3883", False),               # decimal: not in this tolerance, so exact
+    ("3 of 4 rows", "2 of 4 rows", False),               # integers: always exact
+    ("accuracy 94.4%", "precision 94.4%", False),        # words: always exact
+    ("a 1.0e-07\nb", "a 1.0e-07", False),               # layout: always exact
+])
+def test_tolerance_moves_only_the_declared_numbers(shown, printed, agrees):
+    kind = outputs.Kind("t/t", "host", tolerance={"percent": {"abs": 0.5}, "scientific": {"abs": 1e-6}})
+    assert (outputs.mismatch(shown, printed, kind) is None) == agrees
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ({"kind": "exact", "masks": ["timings"]}, "should not be valid"),
+    ({"kind": "host", "masks": ["timings"]}, "'why' is a required property"),
+    ({"kind": "host", "why": "it varies a lot", "masks": ["everything"]}, "is not one of"),
+    ({"kind": "host", "why": "it varies a lot"}, "is not valid under any of the given schemas"),
+    ({"kind": "host", "why": "it varies a lot", "tolerance": {"decimal": {"rel": 1.0}}}, "greater than the maximum"),
+    ({"kind": "sometimes"}, "is not one of"),
+])
+def test_a_bad_declaration_is_refused_naming_the_output(tmp_path, entry, message):
+    import yaml
+    bad = tmp_path / "kinds.yml"
+    bad.write_text(yaml.safe_dump({"intro/workloads": entry}), encoding="utf-8")
+    with pytest.raises(ValueError, match="intro/workloads") as refused:
+        outputs.load_kinds(bad)
+    assert message in str(refused.value)
 
 
 @pytest.mark.parametrize("code", [

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from torch import nn
 
-from helpers import load_snippet
+from helpers import load_snippet, run_snippet
 
 autocast = load_snippet("mixed_precision/autocast_dtypes")
 inference = load_snippet("mixed_precision/bf16_inference")
@@ -98,12 +99,10 @@ def test_grad_scaler_skips_a_step_whose_gradients_overflow():
 
 
 def test_cuda_variant_says_why_it_skips():
-    import subprocess
-    import sys
-    from helpers import ROOT
     if torch.cuda.is_available():
-        return  # the CUDA line is then a real run, checked by the code-block test
-    out = subprocess.run([sys.executable, "snippets/mixed_precision/amp_fp16.py"], cwd=ROOT, capture_output=True, text=True)
+        pytest.skip("this machine has a CUDA GPU: the snippet's cuda line is a real run, not the reason it skips")
+    out = run_snippet("mixed_precision/amp_fp16")  # the same run as the page's code-block test
+    assert out.returncode == 0, out.stderr[-2000:]
     assert "cuda: skipped - no NVIDIA GPU" in out.stdout
 
 

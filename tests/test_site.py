@@ -201,7 +201,7 @@ def test_pages_with_code_show_the_versions_they_were_tested_with(built_site):
 
 def test_continuation_and_skip_markers_are_visible():
     """The hook turns the test markers into a note the reader can see."""
-    import mkdocs_hooks
+    from sitetools import mkdocs_hooks
     from types import SimpleNamespace
     page = SimpleNamespace(file=SimpleNamespace(locale="en", src_uri="x.en.md"), url="en/x/")
     md = "<!-- pytest-codeblocks:cont -->\n\n<!-- pytest.mark.skip(reason=\"needs an NVIDIA GPU\") -->\n"

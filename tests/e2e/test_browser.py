@@ -93,8 +93,10 @@ def test_every_plot_loads(site, browser):
     base, _ = site
     for path in ("introduction/", "en/introduction/", "cpu/amx/", "en/cpu/amx/", "quantization/", "en/saving/"):
         page = open_page(browser, base + path)
-        page.evaluate("Array.from(document.images).forEach(i => i.scrollIntoView())")
-        page.wait_for_function("Array.from(document.querySelectorAll('.bench-figure img')).every(i => i.complete)")
+        count = page.evaluate("document.querySelectorAll('.bench-figure img').length")
+        for i in range(count):  # lazy images load once near the viewport: bring each there, one at a time
+            page.evaluate("i => document.querySelectorAll('.bench-figure img')[i].scrollIntoView()", i)
+            page.wait_for_function("i => document.querySelectorAll('.bench-figure img')[i].complete", arg=i)
         widths = page.evaluate("Array.from(document.querySelectorAll('.bench-figure img')).map(i => i.naturalWidth)")
         assert widths and all(w > 0 for w in widths), f"{path}: plot widths {widths}"
         page.context.close()

@@ -63,7 +63,7 @@ print(json.dumps({"load_s": loaded, "load_and_read_s": used, "peak_after_load_mb
 def case_load(s: Settings) -> list[dict]:
     load = snippets.load("saving/load_speed")
     mb = 32 if s.quick else 256
-    repeats = 2 if s.quick else 5
+    repeats = 1 if s.quick else 5  # each repeat starts three fresh processes
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         pt, st = load.save_both(load.make_model(mb), Path(tmp))
