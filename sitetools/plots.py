@@ -232,7 +232,7 @@ def plot_training(results: dict, lang: str):
     return fig
 
 
-def plot_formats(results: dict, lang: str):
+def plot_formats(lang: str):
     """Not a measurement: the IEEE/bfloat16 layouts, drawn once per language."""
     layouts = [("fp32", 1, 8, 23), ("fp16", 1, 5, 10), ("bf16", 1, 8, 7)]
     fig, ax = plt.subplots(figsize=(8, 2.4))
@@ -369,16 +369,22 @@ def figure_path(folder: Path, name: str, slug: str | None, lang: str) -> Path:
     return folder / (f"{name}-{slug}.{lang}.svg" if slug else f"{name}.{lang}.svg")
 
 
-def draw_all(record: dict, folder: Path) -> list[Path]:
-    """Draw every figure one machine's record allows, in both languages, and the bit-layout figure;
-    return the files written."""
+def draw_formats(folder: Path) -> list[Path]:
+    """The bit-layout figure, the one figure that measures nothing, in both languages."""
     setup_fonts()
-    results = as_results(record)
     written = []
     for lang in LANGS:
         path = figure_path(folder, "formats", None, lang)
-        save(plot_formats(results, lang), path)
+        save(plot_formats(lang), path)
         written.append(path)
+    return written
+
+
+def draw_all(record: dict, folder: Path) -> list[Path]:
+    """Draw every figure one machine's record allows, in both languages; return the files written."""
+    setup_fonts()
+    results = as_results(record)
+    written = []
     for name in MACHINE_FIGURES:
         for lang in LANGS:
             fig = DRAW[name](results, lang)

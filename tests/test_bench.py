@@ -108,6 +108,8 @@ def test_the_quick_ladder_records_kernels_and_reuses_unchanged_levels(quick_run)
 
 
 def test_plots_are_byte_identical_and_match_the_committed_figures(tmp_path):
+    for path in plots.draw_formats(tmp_path / "a"):
+        assert path.read_bytes() == (FIGURES / path.name).read_bytes(), f"docs/figures/{path.name} is stale"
     for record in records.committed():
         first = plots.draw_all(record, tmp_path / "a")
         second = plots.draw_all(record, tmp_path / "b")
@@ -249,28 +251,17 @@ def test_slow_calls_are_skipped_with_the_estimate():
     assert "skipped" in result and "0.6 s" in result["skipped"]
 
 
-def test_a_noisy_variant_is_measured_again_then_flagged(monkeypatch):
+@pytest.mark.parametrize(("iqr", "timings", "noisy"), [(0.5, 2, True), (0.01, 1, False)])
+def test_a_noisy_variant_is_measured_again_then_flagged(monkeypatch, iqr, timings, noisy):
     calls = []
 
-    def noisy(fn, settings, estimate):
+    def timed(fn, settings, estimate):
         calls.append(1)
-        return {"median_s": 1.0, "iqr_s": 0.5, "min_s": 0.5, "max_s": 2.0, "runs": 3, "calls_per_run": 1}
+        return {"median_s": 1.0, "iqr_s": iqr, "min_s": 0.5, "max_s": 2.0, "runs": 3, "calls_per_run": 1}
 
-    monkeypatch.setattr(measuring, "_timed", noisy)
+    monkeypatch.setattr(measuring, "_timed", timed)
     result = measuring.measure(lambda: None, Settings(quick=True, threads=1))
-    assert len(calls) == 2 and result["noisy"] is True
-
-
-def test_a_steady_variant_is_measured_once(monkeypatch):
-    calls = []
-
-    def steady(fn, settings, estimate):
-        calls.append(1)
-        return {"median_s": 1.0, "iqr_s": 0.01, "min_s": 0.99, "max_s": 1.01, "runs": 3, "calls_per_run": 1}
-
-    monkeypatch.setattr(measuring, "_timed", steady)
-    result = measuring.measure(lambda: None, Settings(quick=True, threads=1))
-    assert len(calls) == 1 and "noisy" not in result
+    assert len(calls) == timings and result.get("noisy", False) is noisy
 
 
 def test_ladder_levels_follow_the_flags():
@@ -307,3 +298,10 @@ def test_a_crashed_ladder_level_is_recorded_as_skipped_not_hidden(monkeypatch):
 def test_unknown_ladder_level_is_refused():
     result = run_bench("--levels", "avx9", timeout=60)
     assert result.returncode == 2 and "unknown ladder level avx9" in result.stderr
+
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_the_worker_yields_the_workloads_a_crashed_level_records(quick):
+    from sitetools.bench.ladder_worker import WORKLOADS, workloads
+    names = [name for name, _, _ in workloads(quick)]
+    assert names == (WORKLOADS[:3] if quick else WORKLOADS)

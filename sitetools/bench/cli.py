@@ -172,9 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             drawn = (run(args, names, threads, folder),)
         if not args.no_plots:
             from sitetools import plots
-            for record in drawn:
-                for path in plots.draw_all(record, figures):
-                    print(f"wrote {path}", file=sys.stderr)
+            for path in plots.draw_formats(figures) + [p for r in drawn for p in plots.draw_all(r, figures)]:
+                print(f"wrote {path}", file=sys.stderr)
         return 0
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from sitetools.bench.cases.cpu import host_flags
-from sitetools.bench.ladder_levels import supported
+from sitetools.bench.ladder_levels import CAP_LIBRARY, supported
 from sitetools.bench.measure import Settings, case, record
 
 
@@ -30,7 +30,7 @@ def case_isa_ladder(s: Settings) -> list[dict]:
         for level in levels_for(s):
             before, after = Path(tmp) / f"{level['id']}.previous.json", Path(tmp) / f"{level['id']}.json"
             before.write_text(json.dumps(previous))
-            env = {k: v for k, v in os.environ.items() if k not in level_cap_names()} | level["caps"]
+            env = {k: v for k, v in os.environ.items() if k not in CAP_LIBRARY} | level["caps"]
             done = subprocess.run([sys.executable, "-m", "sitetools.bench.ladder_worker", level["id"],
                                    str(s.threads), "1" if s.quick else "0", str(before), str(after)],
                                   env=env, capture_output=True, text=True, timeout=1200)
@@ -49,11 +49,6 @@ def case_isa_ladder(s: Settings) -> list[dict]:
                 if "skipped" not in r:
                     previous[workload] = {"level": r.get("same_as", level["id"]), "kernels": r["kernels"]}
     return out
-
-
-def level_cap_names() -> set[str]:
-    from sitetools.bench.ladder_levels import CAP_LIBRARY
-    return set(CAP_LIBRARY)
 
 
 def ladder_workload_names(s: Settings) -> list[str]:
