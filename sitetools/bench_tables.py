@@ -72,16 +72,28 @@ def render_bench_host(ctx: Context, *cases: str) -> str:
     for r in found:
         dates = sorted({records.case(r, c)["date"][:10] for c in cases if records.case(r, c)})
         dates_text = strings.text("enum_sep", ctx.lang).join(dates)
-        items.append(strings.text("with_note", ctx.lang, text=machines.link(ctx, r), note=dates_text))
-    return '<p class="bench-host">' + strings.text(
-        "measured_on", ctx.lang, count=len(found), machines=strings.text("enum_sep", ctx.lang).join(items),
-        href=machines.machines_href(ctx), args=rerun_args(cases)) + "</p>"
+        items.append(
+            strings.text("with_note", ctx.lang, text=machines.link(ctx, r), note=dates_text)
+        )
+    return (
+        '<p class="bench-host">'
+        + strings.text(
+            "measured_on",
+            ctx.lang,
+            count=len(found),
+            machines=strings.text("enum_sep", ctx.lang).join(items),
+            href=machines.machines_href(ctx),
+            args=rerun_args(cases),
+        )
+        + "</p>"
+    )
 
 
 def rerun_args(cases: tuple[str, ...]) -> str:
     """The make bench ARGS that remeasure these cases (GPU cases run only with --gpu)."""
-    from sitetools.bench.measure import CASES
     import sitetools.bench.cases  # noqa: F401  (registers the cases)
+    from sitetools.bench.measure import CASES
+
     gpu = any(CASES[c].gpu for c in cases if c in CASES)
     return ("--gpu " if gpu else "") + "--only " + ",".join(cases)
 
@@ -93,7 +105,10 @@ def render_bench_table(ctx: Context, case: str) -> str:
     variants = list(dict.fromkeys(rec["variant"] for _, entry in found for rec in entry["records"]))
     head = [strings.text("variant", lang), strings.text("compared_with", lang)]
     for r, _ in found:
-        head += [f"{machines.label(r, lang)}<br>{strings.text('median_iqr', lang)}", strings.text("speedup", lang)]
+        head += [
+            f"{machines.label(r, lang)}<br>{strings.text('median_iqr', lang)}",
+            strings.text("speedup", lang),
+        ]
     lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     noisy = False
     for variant in variants:
@@ -122,16 +137,30 @@ def details(ctx: Context, found: list[tuple[dict, dict]]) -> str:
         head = [strings.text(k, lang) for k in ("variant", "median", "iqr", "runs")]
         head += [strings.column(k, lang) for k in extras]
         note = strings.text("note_pair", lang, first=entry["date"], second=f"`{entry['command']}`")
-        parts += ["", "    " + strings.text("with_note", lang, text=f"**{machines.label(r, lang)}**", note=note), "",
-                  "    | " + " | ".join(head) + " |", "    " + "|---" * len(head) + "|"]
+        parts += [
+            "",
+            "    "
+            + strings.text("with_note", lang, text=f"**{machines.label(r, lang)}**", note=note),
+            "",
+            "    | " + " | ".join(head) + " |",
+            "    " + "|---" * len(head) + "|",
+        ]
         for rec in rows:
             if "median_s" in rec:
-                cells = [strings.variant(rec["variant"], lang), f"{rec['median_s'] * 1e3:.3g}",
-                         f"{rec['iqr_s'] * 1e3:.2g}", str(rec["runs"])]
+                cells = [
+                    strings.variant(rec["variant"], lang),
+                    f"{rec['median_s'] * 1e3:.3g}",
+                    f"{rec['iqr_s'] * 1e3:.2g}",
+                    str(rec["runs"]),
+                ]
             else:
                 why = rec.get("skipped") or strings.text("same_as", lang, level=rec.get("same_as"))
-                cells = [strings.variant(rec["variant"], lang),
-                         strings.text("not_measured_reason", lang, reason=why), "", ""]
+                cells = [
+                    strings.variant(rec["variant"], lang),
+                    strings.text("not_measured_reason", lang, reason=why),
+                    "",
+                    "",
+                ]
             cells += [_fmt(rec.get(k), EXTRAS[k]) for k in extras]
             parts.append("    | " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(parts)
@@ -150,17 +179,27 @@ def render_gemm_table(ctx: Context) -> str:
         for _, rec in rows:
             if "ops_per_s" in rec:
                 roofs[rec["variant"]] = max(roofs.get(rec["variant"], 0), rec["ops_per_s"])
-        head = [strings.text(k, lang) for k in ("dtype",)] + ["n"] + [strings.text(k, lang) for k in
-                                                                  ("median", "iqr", "runs", "gops", "of_roof")]
-        lines = [f"**{machines.link(ctx, r)}**", "", "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+        head = (
+            [strings.text(k, lang) for k in ("dtype",)]
+            + ["n"]
+            + [strings.text(k, lang) for k in ("median", "iqr", "runs", "gops", "of_roof")]
+        )
+        lines = [
+            f"**{machines.link(ctx, r)}**",
+            "",
+            "| " + " | ".join(head) + " |",
+            "|---" * len(head) + "|",
+        ]
         for kind, rec in rows:
             name = strings.text("amx_off", lang, dtype=rec["variant"]) if kind else rec["variant"]
             if "median_s" not in rec:
                 reason = strings.text("not_measured_reason", lang, reason=rec["skipped"])
                 lines.append(f"| {name} | {rec.get('n', '')} | {_cell(reason)} | | | | |")
                 continue
-            lines.append(f"| {name} | {rec['n']} | {rec['median_s'] * 1e3:.3g} | {rec['iqr_s'] * 1e3:.2g} | "
-                         f"{rec['runs']} | {rec['ops_per_s'] / 1e9:.1f} | {rec['ops_per_s'] / roofs[rec['variant']]:.0%} |")
+            lines.append(
+                f"| {name} | {rec['n']} | {rec['median_s'] * 1e3:.3g} | {rec['iqr_s'] * 1e3:.2g} | "
+                f"{rec['runs']} | {rec['ops_per_s'] / 1e9:.1f} | {rec['ops_per_s'] / roofs[rec['variant']]:.0%} |"
+            )
         lines += ["", peak_sentence(r, roofs, lang)]
         out.append("\n".join(lines))
     return "\n\n".join(out)
@@ -172,9 +211,16 @@ def peak_sentence(record: dict, roofs: dict[str, float], lang: str) -> str:
     ghz = record["host"]["clock_ghz"]
     if not peak or not peak.get("ops_per_s") or "fp32" not in roofs:
         return ""
-    fields = dict(ghz=ghz, dtype="fp32", peak=peak["ops_per_s"] / 1e9, best=roofs["fp32"] / 1e9,
-                  extension=peak["extension"], per_cycle=peak["per_core_per_cycle"],
-                  threads=record["identity"]["threads"], fraction=roofs["fp32"] / peak["ops_per_s"])
+    fields = dict(
+        ghz=ghz,
+        dtype="fp32",
+        peak=peak["ops_per_s"] / 1e9,
+        best=roofs["fp32"] / 1e9,
+        extension=peak["extension"],
+        per_cycle=peak["per_core_per_cycle"],
+        threads=record["identity"]["threads"],
+        fraction=roofs["fp32"] / peak["ops_per_s"],
+    )
     key = "peak_ok" if roofs["fp32"] <= peak["ops_per_s"] else "peak_below"
     return strings.text(key, lang, **fields)
 
@@ -188,13 +234,28 @@ def render_bench_ratio(ctx: Context, case: str, variant: str) -> str:
         ratio = speedup(entry, rec)
         label = machines.link(ctx, r)
         if ratio is None:
-            clauses.append(strings.text("ratio_missing", lang, machine=label, variant=strings.variant(variant, lang)))
+            clauses.append(
+                strings.text(
+                    "ratio_missing", lang, machine=label, variant=strings.variant(variant, lang)
+                )
+            )
         else:
             base = strings.variant(records.baseline_of(entry, rec), lang)
-            clauses.append(strings.text("ratio_sentence", lang, machine=label, ratio=ratio,
-                                        variant=strings.variant(variant, lang), baseline=base))
-    return strings.text("ratio_intro", lang) + strings.text("list_sep", lang).join(clauses) + \
-        strings.text("ratio_end", lang)
+            clauses.append(
+                strings.text(
+                    "ratio_sentence",
+                    lang,
+                    machine=label,
+                    ratio=ratio,
+                    variant=strings.variant(variant, lang),
+                    baseline=base,
+                )
+            )
+    return (
+        strings.text("ratio_intro", lang)
+        + strings.text("list_sep", lang).join(clauses)
+        + strings.text("ratio_end", lang)
+    )
 
 
 def render_gpu_gemm_table(ctx: Context) -> str:
@@ -208,17 +269,30 @@ def render_gpu_gemm_table(ctx: Context) -> str:
         best = {}
         for rec in measured:
             best[rec["variant"]] = max(best.get(rec["variant"], 0), rec["ops_per_s"])
-        head = [strings.text(k, lang) for k in ("dtype",)] + ["n"] + [strings.text(k, lang) for k in
-                                                                  ("median", "iqr", "tops", "of_gpu_roof", "of_dtype_roof")]
-        lines = [f"**{machines.link(ctx, r)}**", "", "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+        head = (
+            [strings.text(k, lang) for k in ("dtype",)]
+            + ["n"]
+            + [
+                strings.text(k, lang)
+                for k in ("median", "iqr", "tops", "of_gpu_roof", "of_dtype_roof")
+            ]
+        )
+        lines = [
+            f"**{machines.link(ctx, r)}**",
+            "",
+            "| " + " | ".join(head) + " |",
+            "|---" * len(head) + "|",
+        ]
         for rec in entry["records"]:
             if "ops_per_s" not in rec:
                 reason = strings.text("not_measured_reason", lang, reason=rec.get("skipped", "—"))
                 lines.append(f"| {rec['variant']} | {rec.get('n', '')} | {_cell(reason)} | | | | |")
                 continue
-            lines.append(f"| {rec['variant']} | {rec['n']} | {rec['median_s'] * 1e3:.3g} | {rec['iqr_s'] * 1e3:.2g} | "
-                         f"{rec['ops_per_s'] / 1e12:.0f} | {rec['ops_per_s'] / roof:.0%} | "
-                         f"{rec['ops_per_s'] / best[rec['variant']]:.0%} |")
+            lines.append(
+                f"| {rec['variant']} | {rec['n']} | {rec['median_s'] * 1e3:.3g} | {rec['iqr_s'] * 1e3:.2g} | "
+                f"{rec['ops_per_s'] / 1e12:.0f} | {rec['ops_per_s'] / roof:.0%} | "
+                f"{rec['ops_per_s'] / best[rec['variant']]:.0%} |"
+            )
         out.append("\n".join(lines))
     return "\n\n".join(out)
 
@@ -239,5 +313,7 @@ def render_bench_ratio_words(ctx: Context, case: str, *variant: str) -> str:
     out = render_bench_ratio(ctx, case, name)
     if noisy:
         joined = strings.text("list_sep", ctx.lang).join(noisy)
-        out += strings.text("noisy_ratio", ctx.lang, machines=joined, threshold=records.NOISE_THRESHOLD)
+        out += strings.text(
+            "noisy_ratio", ctx.lang, machines=joined, threshold=records.NOISE_THRESHOLD
+        )
     return out

@@ -11,8 +11,14 @@ from sitetools.site_data import Context
 
 
 def _img(ctx: Context, path, alt: str, caption: str | None) -> str:
-    size = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', path.read_text(encoding="utf-8")[:2000])
-    dims = f' width="{round(float(size.group(1)) * 4 / 3)}" height="{round(float(size.group(2)) * 4 / 3)}"' if size else ""
+    size = re.search(
+        r'width="([\d.]+)pt" height="([\d.]+)pt"', path.read_text(encoding="utf-8")[:2000]
+    )
+    dims = (
+        f' width="{round(float(size.group(1)) * 4 / 3)}" height="{round(float(size.group(2)) * 4 / 3)}"'
+        if size
+        else ""
+    )
     # mkdocs-static-i18n publishes figures/X.en.svg as en/figures/X.svg and X.zh.svg as figures/X.svg
     name = path.name.rsplit(".", 2)[0]
     src = f"{ctx.lang_root}figures/{name}.svg"
@@ -29,15 +35,21 @@ def render_figure(ctx: Context, name: str) -> str:
     if name not in MACHINE_FIGURES:
         path = figure_path(FIGURES, name, None, ctx.lang)
         if not path.is_file():
-            raise FileNotFoundError(f"{path.relative_to(ROOT)} is missing: run make bench ARGS=--plots-only")
+            raise FileNotFoundError(
+                f"{path.relative_to(ROOT)} is missing: run make bench ARGS=--plots-only"
+            )
         return _img(ctx, path, alt, None)
     out = []
     for r in records.committed():
         path = figure_path(FIGURES, name, r["slug"], ctx.lang)
         if path.is_file():
             date = max(c["date"] for c in r["cases"])[:10]
-            caption = strings.text("figure_caption", ctx.lang, machine=machines.link(ctx, r), date=date)
-            alt_machine = strings.text("with_note", ctx.lang, text=alt, note=machines.label(r, ctx.lang))
+            caption = strings.text(
+                "figure_caption", ctx.lang, machine=machines.link(ctx, r), date=date
+            )
+            alt_machine = strings.text(
+                "with_note", ctx.lang, text=alt, note=machines.label(r, ctx.lang)
+            )
             out.append(_img(ctx, path, alt_machine, caption))
     if not out:
         raise FileNotFoundError(f"no machine has the figure '{name}': run make bench")

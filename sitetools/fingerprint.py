@@ -19,8 +19,15 @@ from sitetools import snippets
 
 LIBRARIES = ("torch", "torchao", "onnxruntime", "onnx", "numpy")
 # The extension that names a machine in its slug: the first of these its flags contain.
-SLUG_ISA = (("amx_bf16", "amx"), ("avx512_fp16", "avx512fp16"), ("avx512_bf16", "avx512bf16"),
-            ("avx512_vnni", "avx512vnni"), ("avx512f", "avx512"), ("avx2", "avx2"), ("avx", "avx"))
+SLUG_ISA = (
+    ("amx_bf16", "amx"),
+    ("avx512_fp16", "avx512fp16"),
+    ("avx512_bf16", "avx512bf16"),
+    ("avx512_vnni", "avx512vnni"),
+    ("avx512f", "avx512"),
+    ("avx2", "avx2"),
+    ("avx", "avx"),
+)
 
 
 def cpuinfo_text() -> str:
@@ -42,6 +49,7 @@ def cpuinfo_field(cpuinfo: str, name: str) -> str | None:
 def table_flags() -> set[str]:
     """The /proc/cpuinfo flags of every extension in docs/data/isa.yml."""
     from sitetools import site_data
+
     return {f for e in site_data.isa_entries() for f in e["flags"]}
 
 
@@ -58,17 +66,23 @@ def library_versions() -> dict[str, str]:
 def gpu_identity() -> dict | None:
     """Name, memory, compute capability, driver-side CUDA version of GPU 0; None without CUDA."""
     import torch
+
     if not torch.cuda.is_available():
         return None
     p = torch.cuda.get_device_properties(0)
-    return {"name": p.name, "memory_gib": round(p.total_memory / 2**30, 1),
-            "capability": f"{p.major}.{p.minor}", "multiprocessors": p.multi_processor_count,
-            "cuda": torch.version.cuda}
+    return {
+        "name": p.name,
+        "memory_gib": round(p.total_memory / 2**30, 1),
+        "capability": f"{p.major}.{p.minor}",
+        "multiprocessors": p.multi_processor_count,
+        "cuda": torch.version.cuda,
+    }
 
 
 def identity(threads: int, gpu: bool = False) -> dict:
     """What identifies this machine and software for the benchmark records."""
     import torch
+
     detect = snippets.load("cpu/detect_isa")
     info = cpuinfo_text()
     flags = detect.cpu_flags(info)
@@ -105,7 +119,10 @@ def slug(ident: dict) -> str:
     words = re.sub(r"\((r|tm)\)|\b(cpu|processor|\d+-core)\b|@.*$", " ", ident["cpu"].lower())
     words = re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:40].strip("-") or "cpu"
     flags = set(ident["isa_flags"])
-    isa = next((name for flag, name in SLUG_ISA if flag in flags), "x86" if ident["machine"] == "x86_64" else "cpu")
+    isa = next(
+        (name for flag, name in SLUG_ISA if flag in flags),
+        "x86" if ident["machine"] == "x86_64" else "cpu",
+    )
     parts = [words, isa, f"{ident['threads']}t"]
     if ident.get("gpu"):
         parts.append(re.sub(r"[^a-z0-9]+", "-", ident["gpu"]["name"].lower()).strip("-"))
@@ -124,6 +141,7 @@ def theoretical_peaks(flags: set[str], threads: int, ghz: float | None) -> dict:
     """Best per-cycle peak per dtype among the extensions these flags show (isa.yml 'peak'), times the
     threads and the clock."""
     from sitetools import site_data
+
     peaks: dict[str, dict] = {}
     for entry in site_data.isa_entries():
         if entry.get("peak") and entry["flags"] and set(entry["flags"]) <= flags:
@@ -138,5 +156,9 @@ def theoretical_peaks(flags: set[str], threads: int, ghz: float | None) -> dict:
 def description(ident: dict) -> dict:
     """What describes the host without identifying it: kernel, nominal clock, theoretical peaks."""
     ghz, source = clock_ghz()
-    return {"system": f"{platform.system()} {platform.release()}", "clock_ghz": ghz, "clock_source": source,
-            "theoretical_peak": theoretical_peaks(set(ident["isa_flags"]), ident["threads"], ghz)}
+    return {
+        "system": f"{platform.system()} {platform.release()}",
+        "clock_ghz": ghz,
+        "clock_source": source,
+        "theoretical_peak": theoretical_peaks(set(ident["isa_flags"]), ident["threads"], ghz),
+    }

@@ -15,8 +15,14 @@ def _levels(entry: dict) -> list[str]:
 def resolved(entry: dict, rec: dict | None) -> dict | None:
     """The record whose figure applies: for "same kernels as X", X's record."""
     while rec is not None and "same_as" in rec:
-        rec = next((r for r in entry["records"] if r["workload"] == rec["workload"] and r["level"] == rec["same_as"]),
-                   None)
+        rec = next(
+            (
+                r
+                for r in entry["records"]
+                if r["workload"] == rec["workload"] and r["level"] == rec["same_as"]
+            ),
+            None,
+        )
     return rec if rec is not None and "median_s" in rec else None
 
 
@@ -43,9 +49,13 @@ def table(entry: dict, lang: str) -> str:
             if rec is None:
                 cells.append("—")
             elif "same_as" in rec:
-                cells.append(strings.text("same_as", lang, level=level_label(entry, rec["same_as"], lang)))
+                cells.append(
+                    strings.text("same_as", lang, level=level_label(entry, rec["same_as"], lang))
+                )
             elif "skipped" in rec:
-                cells.append(f'<span title="{rec["skipped"]}">{strings.text("not_measured", lang)}</span>')
+                cells.append(
+                    f'<span title="{rec["skipped"]}">{strings.text("not_measured", lang)}</span>'
+                )
             else:
                 flag = " " + strings.text("noisy", lang) if rec.get("noisy") else ""
                 cells.append(f"{figure(rec):.3g}{flag}")
@@ -82,17 +92,31 @@ def steps(entry: dict, lang: str) -> list[str]:
                 continue
             ratio = before["median_s"] / now["median_s"]
             if abs(ratio - 1) > CLEAR:
-                clear.append(strings.text("ladder_change", lang, workload=strings.variant(w, lang), ratio=ratio))
+                clear.append(
+                    strings.text(
+                        "ladder_change", lang, workload=strings.variant(w, lang), ratio=ratio
+                    )
+                )
             else:
                 flat.append(strings.variant(w, lang))
         parts = clear[:]
         if flat:
-            parts.append(strings.text("ladder_flat", lang, workloads=strings.text("enum_sep", lang).join(flat)))
+            parts.append(
+                strings.text(
+                    "ladder_flat", lang, workloads=strings.text("enum_sep", lang).join(flat)
+                )
+            )
         if clear or flat:
             parts.append(strings.text("ladder_unchanged", lang))
-        out.append(strings.text("ladder_step", lang, level=level_label(entry, upper, lang),
-                                added=added_flags(lower, upper, lang),
-                                changes=sep.join(parts) or strings.text("ladder_nochange", lang)))
+        out.append(
+            strings.text(
+                "ladder_step",
+                lang,
+                level=level_label(entry, upper, lang),
+                added=added_flags(lower, upper, lang),
+                changes=sep.join(parts) or strings.text("ladder_nochange", lang),
+            )
+        )
     return out
 
 
@@ -100,7 +124,9 @@ def kernels(entry: dict, lang: str) -> str:
     parts = [f'??? info "{strings.text("kernels", lang)}"', ""]
     for level in _levels(entry):
         recs = [r for r in entry["records"] if r["level"] == level]
-        caps = " ".join(f"{k}={v}" for k, v in recs[0]["caps"].items()) or strings.text("ladder_uncapped", lang)
+        caps = " ".join(f"{k}={v}" for k, v in recs[0]["caps"].items()) or strings.text(
+            "ladder_uncapped", lang
+        )
         parts += [f"    **{level_label(entry, level, lang)}**: `{caps}`", "", "    ```text"]
         for r in recs:
             parts.append(f"    {r['workload']}:")
@@ -117,13 +143,22 @@ def render_isa_ladder(ctx: Context) -> str:
         entry = records.case(r, "isa_ladder")
         if entry is None:
             continue
-        out += [strings.text("with_note", lang, text=f"**{machines.link(ctx, r)}**", note=entry["date"]), "",
-                table(entry, lang), "",
-                strings.text("ladder_units", lang) + " " + strings.text("same_as_note", lang), ""]
+        out += [
+            strings.text(
+                "with_note", lang, text=f"**{machines.link(ctx, r)}**", note=entry["date"]
+            ),
+            "",
+            table(entry, lang),
+            "",
+            strings.text("ladder_units", lang) + " " + strings.text("same_as_note", lang),
+            "",
+        ]
         out += ["- " + s for s in steps(entry, lang)] + [""]
         out += [kernels(entry, lang), ""]
     if not out:
         raise ValueError("no machine record has the isa_ladder case: run make bench")
-    caps = strings.text("list_sep", lang).join(strings.text("cap_applies", lang, variable=f"`{k}`", library=v)
-                                                for k, v in CAP_LIBRARY.items())
+    caps = strings.text("list_sep", lang).join(
+        strings.text("cap_applies", lang, variable=f"`{k}`", library=v)
+        for k, v in CAP_LIBRARY.items()
+    )
     return "\n".join(out) + "\n" + caps + strings.text("ratio_end", lang)

@@ -7,8 +7,15 @@ import re
 from sitetools import strings
 from sitetools.site_data import Context, locked_versions
 
-TOP_ISA = (("amx_bf16", "AMX"), ("avx512_fp16", "AVX512-FP16"), ("avx512_bf16", "AVX512_BF16"),
-           ("avx512_vnni", "AVX-512 VNNI"), ("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX"))
+TOP_ISA = (
+    ("amx_bf16", "AMX"),
+    ("avx512_fp16", "AVX512-FP16"),
+    ("avx512_bf16", "AVX512_BF16"),
+    ("avx512_vnni", "AVX-512 VNNI"),
+    ("avx512f", "AVX-512"),
+    ("avx2", "AVX2"),
+    ("avx", "AVX"),
+)
 
 
 def top_isa(record: dict) -> str:
@@ -24,9 +31,16 @@ def short_cpu(cpu: str) -> str:
 def label(record: dict, lang: str) -> str:
     ident = record["identity"]
     if ident.get("gpu"):
-        return strings.text("gpu_machine_label", lang, gpu=ident["gpu"]["name"], cpu=short_cpu(ident["cpu"]))
-    return strings.text("machine_label", lang, cpu=short_cpu(ident["cpu"]), isa=top_isa(record),
-                        threads=ident["threads"])
+        return strings.text(
+            "gpu_machine_label", lang, gpu=ident["gpu"]["name"], cpu=short_cpu(ident["cpu"])
+        )
+    return strings.text(
+        "machine_label",
+        lang,
+        cpu=short_cpu(ident["cpu"]),
+        isa=top_isa(record),
+        threads=ident["threads"],
+    )
 
 
 def machines_href(ctx: Context, slug: str | None = None) -> str:
@@ -52,6 +66,7 @@ def other_versions(record: dict) -> dict[str, str]:
 def render_machines(ctx: Context) -> str:
     """The Machines page: one section per record with its fingerprint, cases, dates and command."""
     from sitetools import records
+
     lang = ctx.lang
     out = []
     for r in records.committed():
@@ -68,17 +83,38 @@ def render_machines(ctx: Context) -> str:
             ("pytorch_capability", ident["pytorch_capability"]),
             ("versions", f"Python {ident['python']}, {versions}"),
             ("system", host["system"]),
-            ("clock", f"{host['clock_ghz']:.2f} GHz ({host['clock_source']})" if host["clock_ghz"] else host["clock_source"]),
+            (
+                "clock",
+                f"{host['clock_ghz']:.2f} GHz ({host['clock_source']})"
+                if host["clock_ghz"]
+                else host["clock_source"],
+            ),
         ]
         if ident.get("gpu"):
             g = ident["gpu"]
-            rows.insert(0, ("gpu", f"{g['name']}, {g['memory_gib']} GiB, sm {g['capability']}, CUDA {g['cuda']}"))
+            rows.insert(
+                0,
+                (
+                    "gpu",
+                    f"{g['name']}, {g['memory_gib']} GiB, sm {g['capability']}, CUDA {g['cuda']}",
+                ),
+            )
         commands = sorted({c["command"] for c in r["cases"]})
         cases = ", ".join(f"`{c['name']}` {c['date']}" for c in r["cases"])
-        rows += [("cases_dates", cases), ("command", ", ".join(f"`{c}`" for c in commands)),
-                 ("record_file", f'<a href="{ctx.root}data/bench/hosts/{r["slug"]}.json" download>'
-                                 f'{r["slug"]}.json</a>')]
-        out += [f"## {label(r, lang)} {{ #{r['slug']} }}", "",
-                f"| {strings.text('fingerprint', lang)} | |", "|---|---|"]
+        rows += [
+            ("cases_dates", cases),
+            ("command", ", ".join(f"`{c}`" for c in commands)),
+            (
+                "record_file",
+                f'<a href="{ctx.root}data/bench/hosts/{r["slug"]}.json" download>'
+                f"{r['slug']}.json</a>",
+            ),
+        ]
+        out += [
+            f"## {label(r, lang)} {{ #{r['slug']} }}",
+            "",
+            f"| {strings.text('fingerprint', lang)} | |",
+            "|---|---|",
+        ]
         out += [f"| {strings.text(k, lang)} | {str(v).replace('|', '/')} |" for k, v in rows] + [""]
     return "\n".join(out)

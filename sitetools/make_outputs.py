@@ -39,22 +39,35 @@ def snippet_env() -> dict[str, str]:
     # Deprecation warnings raised by the snippet's own calls (attributed to __main__) are errors; torch
     # announces its deprecations as FutureWarning, Python as DeprecationWarning. Warnings torch raises
     # about its own internals are not ours to fix.
-    env = dict(os.environ, PYTHONWARNINGS="error::DeprecationWarning:__main__,error::FutureWarning:__main__",
-               PYTHONHASHSEED="0")
+    env = dict(
+        os.environ,
+        PYTHONWARNINGS="error::DeprecationWarning:__main__,error::FutureWarning:__main__",
+        PYTHONHASHSEED="0",
+    )
     env.pop("ONEDNN_VERBOSE", None)
     return env
 
 
 def run_snippet(path: Path, timeout: float = 300) -> str:
-    result = subprocess.run([sys.executable, str(path)], cwd=ROOT, env=snippet_env(),
-                            capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, str(path)],
+        cwd=ROOT,
+        env=snippet_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if result.returncode != 0:
-        raise SystemExit(f"error: {path.relative_to(ROOT)} exited {result.returncode}:\n{result.stderr[-2000:]}")
+        raise SystemExit(
+            f"error: {path.relative_to(ROOT)} exited {result.returncode}:\n{result.stderr[-2000:]}"
+        )
     return result.stdout
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("names", nargs="*", help="only outputs whose path contains one of these")
     args = parser.parse_args(argv)
     outputs = referenced_outputs()
@@ -64,19 +77,26 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"no output included by a page matches {args.names}")
     for out, snippet in outputs.items():
         if not snippet.exists():
-            raise SystemExit(f"error: {out.relative_to(ROOT)} is included by a page but {snippet.relative_to(ROOT)} does not exist")
+            raise SystemExit(
+                f"error: {out.relative_to(ROOT)} is included by a page but {snippet.relative_to(ROOT)} does not exist"
+            )
         atomic.write_text(out, run_snippet(snippet))
         print(f"wrote {out.relative_to(ROOT)}", flush=True)
     if not args.names:
         for stale in sorted(set(OUTPUTS.rglob("*.txt")) - set(outputs)):
             stale.unlink()
             print(f"removed {stale.relative_to(ROOT)}: no page shows it")
-    from sitetools import make_notebooks, outputs as kinds
+    from sitetools import make_notebooks
+    from sitetools import outputs as kinds
+
     make_notebooks.main([])  # the notebooks show the same outputs
     missing, orphans = kinds.undeclared(kinds.load_kinds(), kinds.recorded_outputs())
     if missing or orphans:
-        print(f"error: {kinds.KINDS_FILE.relative_to(ROOT)} must declare the kind of every output: "
-              f"undeclared {missing}, declared but not recorded {orphans}", file=sys.stderr)
+        print(
+            f"error: {kinds.KINDS_FILE.relative_to(ROOT)} must declare the kind of every output: "
+            f"undeclared {missing}, declared but not recorded {orphans}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -49,10 +49,17 @@ def on_files(files, config):
     if "mkdocs-jupyter" not in config.plugins:
         return files
     from mkdocs_jupyter.plugin import NotebookFile
+
     for file in list(files):
         if file.src_uri.endswith(".ipynb") and not isinstance(file, NotebookFile):
-            page = NotebookFile(file, use_directory_urls=config.use_directory_urls, site_dir=config.site_dir)
-            page.dest_path, page.abs_dest_path, page.url = file.dest_path, file.abs_dest_path, file.url
+            page = NotebookFile(
+                file, use_directory_urls=config.use_directory_urls, site_dir=config.site_dir
+            )
+            page.dest_path, page.abs_dest_path, page.url = (
+                file.dest_path,
+                file.abs_dest_path,
+                file.url,
+            )
             files.remove(file)
             files.append(page)
     return files
@@ -95,6 +102,7 @@ H1 = re.compile(r"^# .*$", re.M)
 def notebook_url(page, lang: str, files) -> str | None:
     """URL of the notebook made from this page (docs/notebooks/<chapter>.<lang>.ipynb), relative to the page."""
     import posixpath
+
     if files is None:
         return None
     name = re.sub(r"\.(zh|en)\.md$", "", page.file.src_uri).replace("/", "-")
@@ -108,16 +116,24 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     lang = page_language(page)
     url = None if page.file.src_uri.endswith(".ipynb") else notebook_url(page, lang, files)
     if url:  # under the title: where to run this chapter
-        markdown = H1.sub(lambda m: f'{m.group(0)}\n\n<p class="block-note">{NOTE["notebook"][lang]}'
-                          f'<a href="{url}">{NOTE["notebook_link"][lang]}</a></p>\n', markdown, count=1)
+        markdown = H1.sub(
+            lambda m: (
+                f'{m.group(0)}\n\n<p class="block-note">{NOTE["notebook"][lang]}'
+                f'<a href="{url}">{NOTE["notebook_link"][lang]}</a></p>\n'
+            ),
+            markdown,
+            count=1,
+        )
     markdown = RENDER.sub(lambda m: _render(m, lang, page), markdown)
     # Make the test markers visible: a reader must know a block continues the one before.
     markdown = CONTINUES.sub(
         lambda m: f'{m.group(0)}\n<p class="block-note">{NOTE["continues"][lang]}</p>\n', markdown
     )
     markdown = SKIP.sub(
-        lambda m: f'{m.group(0)}\n<p class="block-note">{NOTE["skipped"][lang]}'
-        f"{html.escape(m.group(1))}</p>\n",
+        lambda m: (
+            f'{m.group(0)}\n<p class="block-note">{NOTE["skipped"][lang]}'
+            f"{html.escape(m.group(1))}</p>\n"
+        ),
         markdown,
     )
     snippets = site_data.included_snippets(markdown)
@@ -131,8 +147,26 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 # ---- glossary tooltips ---------------------------------------------------------------
 
-_NO_TOOLTIP_INSIDE = {"code", "pre", "a", "abbr", "h1", "h2", "h3", "h4", "h5", "h6",
-                      "script", "style", "svg", "button", "label", "title", "th", "nav"}
+_NO_TOOLTIP_INSIDE = {
+    "code",
+    "pre",
+    "a",
+    "abbr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "script",
+    "style",
+    "svg",
+    "button",
+    "label",
+    "title",
+    "th",
+    "nav",
+}
 _TAG = re.compile(r"(<[^>]+>)")
 _TAG_NAME = re.compile(r"<\s*(/)?\s*([a-zA-Z0-9]+)")
 
@@ -143,7 +177,9 @@ def add_tooltips(content: str, lang: str) -> str:
     # longest terms first, so 混合精度训练 wins over 混合精度
     order = sorted(pending, key=len, reverse=True)
     patterns = {
-        t: re.compile(re.escape(t) if lang == "zh" else rf"\b{re.escape(t)}\b", re.I if lang == "en" else 0)
+        t: re.compile(
+            re.escape(t) if lang == "zh" else rf"\b{re.escape(t)}\b", re.I if lang == "en" else 0
+        )
         for t in order
     }
     depth = 0
@@ -162,7 +198,7 @@ def add_tooltips(content: str, lang: str) -> str:
             found = patterns[term].search(part)
             if found:
                 title = html.escape(pending.pop(term), quote=True)
-                part = f"{part[:found.start()]}<abbr title=\"{title}\">{found.group(0)}</abbr>{part[found.end():]}"
+                part = f'{part[: found.start()]}<abbr title="{title}">{found.group(0)}</abbr>{part[found.end() :]}'
                 # the abbr is now inside this text: stop matching in the rest of this segment
                 break
         parts[i] = part
@@ -179,8 +215,11 @@ _PLAIN_TABLE = re.compile(r"<table>(.*?)</table>", re.S)  # Markdown tables; nev
 
 
 def wrap_tables(content: str) -> str:
-    return _PLAIN_TABLE.sub(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
-                            r'<table class="doc-table">\1</table></div></div>', content)
+    return _PLAIN_TABLE.sub(
+        r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+        r'<table class="doc-table">\1</table></div></div>',
+        content,
+    )
 
 
 def on_page_content(content: str, page, config, files) -> str:
@@ -212,23 +251,39 @@ def on_post_page(output: str, page, config) -> str:
     """hreflang alternates as absolute URLs (search engines and Lighthouse require them) and a name for
     the search dialog (role="dialog" needs one for screen readers)."""
     from urllib.parse import urljoin
+
     page_url = urljoin(config.site_url or "http://127.0.0.1:8000/", page.url)
     output = _ALTERNATE.sub(
-        lambda m: f'<link rel="alternate" href="{urljoin(page_url, m.group(1))}" hreflang="{m.group(2)}">', output)
+        lambda m: (
+            f'<link rel="alternate" href="{urljoin(page_url, m.group(1))}" hreflang="{m.group(2)}">'
+        ),
+        output,
+    )
     output = _PLAIN_TOKEN.sub(r"\1", output)
     if page.file.src_uri.endswith(".ipynb"):
         output = _notebook_page(output, page)
     label = SEARCH_LABEL[page_language(page)]
-    return output.replace('data-md-component="search" role="dialog"',
-                          f'data-md-component="search" role="dialog" aria-label="{label}"', 1)
+    return output.replace(
+        'data-md-component="search" role="dialog"',
+        f'data-md-component="search" role="dialog" aria-label="{label}"',
+        1,
+    )
 
 
-_MATHJAX = re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*<!-- MathJax configuration -->\s*'
-                      r'<script type="text/x-mathjax-config">.*?</script>', re.S)
-_MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>\s*(?:<!-- End of mermaid configuration -->)?', re.S)
+_MATHJAX = re.compile(
+    r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*<!-- MathJax configuration -->\s*'
+    r'<script type="text/x-mathjax-config">.*?</script>',
+    re.S,
+)
+_MERMAID = re.compile(
+    r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>\s*(?:<!-- End of mermaid configuration -->)?',
+    re.S,
+)
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
-_DOWNLOAD_ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M5 20h14v-2H5zM19 9h-4V3H9v6H5l7 7z"/>'
-                  '</svg>')
+_DOWNLOAD_ICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M5 20h14v-2H5zM19 9h-4V3H9v6H5l7 7z"/>'
+    "</svg>"
+)
 
 
 _HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">', re.S)
@@ -243,8 +298,11 @@ def _dedupe_heading_ids(output: str) -> str:
     def unique(m: re.Match) -> str:
         base = m.group(2)
         seen[base] = seen.get(base, 0) + 1
-        anchor = f"{base}_{seen[base] - 1}" if base and seen[base] > 1 else (base or f"_{seen[base]}")
+        anchor = (
+            f"{base}_{seen[base] - 1}" if base and seen[base] > 1 else (base or f"_{seen[base]}")
+        )
         return f'<h{m.group(1)} id="{anchor}">{m.group(3)}<a class="anchor-link" href="#{anchor}">'
+
     return _HEADING.sub(unique, output)
 
 
@@ -259,10 +317,15 @@ def _notebook_page(output: str, page) -> str:
     output = _STYLE.sub(lambda m: "" if len(m.group(1)) > 100_000 else m.group(0), output)
     name = page.file.src_uri.rsplit("/", 1)[-1]
     label = NOTE["download"][page_language(page)]
-    button = (f'<a href="{name}" download class="md-content__button md-icon" title="{label}" aria-label="{label}">'
-              f"{_DOWNLOAD_ICON}</a>")
-    return output.replace('<article class="md-content__inner md-typeset">',
-                          '<article class="md-content__inner md-typeset">' + button, 1)
+    button = (
+        f'<a href="{name}" download class="md-content__button md-icon" title="{label}" aria-label="{label}">'
+        f"{_DOWNLOAD_ICON}</a>"
+    )
+    return output.replace(
+        '<article class="md-content__inner md-typeset">',
+        '<article class="md-content__inner md-typeset">' + button,
+        1,
+    )
 
 
 # ---- per-page sitemaps for Material's language selector ---------------------------------
@@ -275,6 +338,7 @@ def on_post_build(config) -> None:
     404 errors in the browser console."""
     from pathlib import Path
     from urllib.parse import urljoin
+
     site, base = Path(config.site_dir), config.site_url or "http://127.0.0.1:8000/"
     for page in site.rglob("index.html"):
         if page.parent == site:

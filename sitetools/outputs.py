@@ -38,9 +38,9 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -52,6 +52,7 @@ RERECORD = "make outputs"
 
 
 # ---- masks: each rewrites one kind of machine-dependent text into a placeholder --------------
+
 
 def _isa_kernels(text: str) -> str:
     """oneDNN's verbose summary (snippets/cpu/onednn_verbose.py): the run named "default:" uses the
@@ -72,7 +73,7 @@ def _isa_kernels(text: str) -> str:
 
 @dataclass(frozen=True)
 class Mask:
-    what: str                      # one line: what it masks, for the declaration file's readers
+    what: str  # one line: what it masks, for the declaration file's readers
     apply: Callable[[str], str]
 
 
@@ -87,24 +88,31 @@ _dispatch_isa = _sub(r"(dispatch(?:es)? to: ).+$", r"\1<isa>")
 MASKS: dict[str, Mask] = {
     "timings": Mask(
         "a duration with its unit: 12.3 ms, 1.2 s, 850 us, 3.1 ns",
-        _sub(r"\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s?(?:ns|us|µs|ms|s|min)\b", "<time>")),
+        _sub(r"\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s?(?:ns|us|µs|ms|s|min)\b", "<time>"),
+    ),
     "throughputs": Mask(
         "a rate with its unit: 45.6 GFLOP/s, 12.1 GB/s, 300 it/s, 1.5k samples/s",
-        _sub(r"\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?[kMG]?\s?(?:[TGMk]?FLOP|[TGMk]i?B|it|samples|images|tokens)/s\b",
-             "<throughput>")),
+        _sub(
+            r"\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?[kMG]?\s?(?:[TGMk]?FLOP|[TGMk]i?B|it|samples|images|tokens)/s\b",
+            "<throughput>",
+        ),
+    ),
     "cpu_name": Mask(
         'the CPU model and core count of a "CPU: <model>, <n> logical cores" line',
-        _sub(r"^CPU: .+, \d+ logical cores$", "CPU: <cpu>, <n> logical cores")),
+        _sub(r"^CPU: .+, \d+ logical cores$", "CPU: <cpu>, <n> logical cores"),
+    ),
     "isa_list": Mask(
         "the extensions listed for each family (an indented '  <family>  <list>' line) and the ISA "
         "a library 'dispatches to:'",
-        lambda text: _family_lists(_dispatch_isa(text))),
+        lambda text: _family_lists(_dispatch_isa(text)),
+    ),
     "isa_kernels": Mask(
         "oneDNN's kernels at this CPU's best ISA (the 'default:' run of onednn_verbose)",
-        _isa_kernels),
+        _isa_kernels,
+    ),
     "addresses": Mask(
-        "a memory address: 0x7f3a2c1d4e10",
-        _sub(r"\b0x[0-9a-fA-F]{6,}\b", "<address>")),
+        "a memory address: 0x7f3a2c1d4e10", _sub(r"\b0x[0-9a-fA-F]{6,}\b", "<address>")
+    ),
 }
 
 WITHOUT = {"cuda": "a CUDA GPU"}
@@ -112,14 +120,16 @@ WITHOUT = {"cuda": "a CUDA GPU"}
 
 # ---- the declarations ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Kind:
     """How one output (named like 'cpu/detect_isa') is compared."""
+
     name: str
-    kind: str                                  # "exact" or "host"
+    kind: str  # "exact" or "host"
     masks: tuple[str, ...] = ()
     tolerance: dict[str, dict[str, float]] = field(default_factory=dict)  # class -> {abs, rel}
-    without: str | None = None                 # key of WITHOUT
+    without: str | None = None  # key of WITHOUT
     why: str = ""
 
     @property
@@ -134,16 +144,24 @@ def schema() -> dict:
 def load_kinds(path: Path = KINDS_FILE) -> dict[str, Kind]:
     """Every declared output's kind; raises ValueError naming the entry when the file breaks the schema."""
     import jsonschema
+
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(e.path))
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(e.path)
+    )
     if errors:
         where = "/".join(str(p) for p in errors[0].path) or "(top level)"
         raise ValueError(f"{path.name}: {where}: {errors[0].message}")
     kinds = {}
     for name, entry in data.items():
-        kinds[name] = Kind(name=name, kind=entry["kind"], masks=tuple(entry.get("masks", ())),
-                           tolerance=entry.get("tolerance", {}),
-                           without=entry.get("without"), why=entry.get("why", ""))
+        kinds[name] = Kind(
+            name=name,
+            kind=entry["kind"],
+            masks=tuple(entry.get("masks", ())),
+            tolerance=entry.get("tolerance", {}),
+            without=entry.get("without"),
+            why=entry.get("why", ""),
+        )
     return kinds
 
 
@@ -161,9 +179,12 @@ def skip_reason(kind: Kind) -> str | None:
     """Why this machine cannot print the shown output (it has what the output was recorded without)."""
     if kind.without == "cuda":
         import torch
+
         if torch.cuda.is_available():
-            return (f"this machine has {WITHOUT['cuda']}; the output shown under {kind.name} is what the "
-                    f"block prints without one, so it is not compared here")
+            return (
+                f"this machine has {WITHOUT['cuda']}; the output shown under {kind.name} is what the "
+                f"block prints without one, so it is not compared here"
+            )
     return None
 
 
@@ -200,11 +221,15 @@ def _number_problem(shown: str, printed: str, kind: Kind) -> str | None:
     limit = allowed.get("abs", 0) + allowed.get("rel", 0) * max(abs(a), abs(b))
     if abs(a - b) <= limit * (1 + 1e-9):
         return None
-    return f"{printed} where the page shows {shown}, beyond the {cls} tolerance {_words(cls, allowed)}"
+    return (
+        f"{printed} where the page shows {shown}, beyond the {cls} tolerance {_words(cls, allowed)}"
+    )
 
 
 def _words(cls: str, allowed: dict[str, float]) -> str:
-    parts = [f"{allowed['abs']:g}{' points' if cls == 'percent' else ''}"] if "abs" in allowed else []
+    parts = (
+        [f"{allowed['abs']:g}{' points' if cls == 'percent' else ''}"] if "abs" in allowed else []
+    )
     if "rel" in allowed:
         parts.append(f"{allowed['rel']:.0%} of the larger")
     return "(" + " + ".join(parts) + ")"
@@ -231,19 +256,28 @@ def mismatch(shown: str, printed: str, kind: Kind) -> str | None:
     to re-record."""
     a, b = normalise(shown, kind), normalise(printed, kind)
     tolerant = kind.kind == "host" and bool(kind.tolerance)
-    problem = _tolerant_problem(a, b, kind) if tolerant else (None if a == b else "the text differs")
+    problem = (
+        _tolerant_problem(a, b, kind) if tolerant else (None if a == b else "the text differs")
+    )
     if problem is None:
         return None
-    return (f"the output shown for {kind.name} is not what the block prints ({_how(kind)}): {problem}.\n"
-            + unified_diff(shown, printed, f"shown: docs/outputs/{kind.name}.txt",
-                           "printed by the block on this machine")
-            + f"If the new output is right, re-record it with `{RERECORD}` (its kind is declared in "
-              f"{KINDS_FILE.relative_to(ROOT)}).")
+    return (
+        f"the output shown for {kind.name} is not what the block prints ({_how(kind)}): {problem}.\n"
+        + unified_diff(
+            shown,
+            printed,
+            f"shown: docs/outputs/{kind.name}.txt",
+            "printed by the block on this machine",
+        )
+        + f"If the new output is right, re-record it with `{RERECORD}` (its kind is declared in "
+        f"{KINDS_FILE.relative_to(ROOT)})."
+    )
 
 
 def unified_diff(shown: str, printed: str, shown_label: str, printed_label: str) -> str:
     def lines(text: str) -> list[str]:
         return [line + "\n" for line in text.rstrip("\n").split("\n")]
+
     return "".join(difflib.unified_diff(lines(shown), lines(printed), shown_label, printed_label))
 
 
@@ -251,7 +285,7 @@ def _how(kind: Kind) -> str:
     if kind.kind == "exact":
         return "exact: compared byte for byte"
     parts = [f"masked: {', '.join(kind.masks)}"] if kind.masks else []
-    parts += [f"{cls} numbers within {_words(cls, allowed)}" for cls, allowed in kind.tolerance.items()]
+    parts += [
+        f"{cls} numbers within {_words(cls, allowed)}" for cls, allowed in kind.tolerance.items()
+    ]
     return "host-dependent; " + "; ".join(parts)
-
-

@@ -9,7 +9,9 @@ DOCS = ROOT / "docs"
 DATA = DOCS / "data"
 SCHEMAS = DATA / "schemas"
 SNIPPETS = ROOT / "snippets"
-HOSTS = DATA / "bench" / "hosts"          # one committed benchmark record per machine
-FIGURES = DOCS / "figures"               # committed plots, drawn from the records
-QUICK_HOSTS = ROOT / "build" / "bench" / "hosts"  # `make bench QUICK=1` writes here, never committed
+HOSTS = DATA / "bench" / "hosts"  # one committed benchmark record per machine
+FIGURES = DOCS / "figures"  # committed plots, drawn from the records
+QUICK_HOSTS = (
+    ROOT / "build" / "bench" / "hosts"
+)  # `make bench QUICK=1` writes here, never committed
 OUTPUTS = DOCS / "outputs"

@@ -28,11 +28,16 @@ def schema() -> dict:
 def validate(record: dict, where: str) -> None:
     """Raise UsageError naming the file and the first bad field."""
     import jsonschema
+
     if isinstance(record, dict) and record.get("schema") != SCHEMA_VERSION:
-        raise UsageError(f"{where}: schema version {record.get('schema')!r} is not {SCHEMA_VERSION}; "
-                         "rerun make bench on that machine or convert the file")
+        raise UsageError(
+            f"{where}: schema version {record.get('schema')!r} is not {SCHEMA_VERSION}; "
+            "rerun make bench on that machine or convert the file"
+        )
     validator = jsonschema.Draft202012Validator(schema())
-    error = next(iter(sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))), None)
+    error = next(
+        iter(sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))), None
+    )
     if error is not None:
         field = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise UsageError(f"{where}: field {field}: {error.message[:200]}")
@@ -49,7 +54,9 @@ def read(path: Path) -> dict:
         raise UsageError(f"{path.name}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     validate(record, path.name)
     if record["slug"] != path.stem:
-        raise UsageError(f"{path.name}: field slug: {record['slug']!r} does not match the file name")
+        raise UsageError(
+            f"{path.name}: field slug: {record['slug']!r} does not match the file name"
+        )
     return record
 
 
@@ -76,12 +83,19 @@ def merge(earlier: dict | None, new: dict, order: list[str], path: Path) -> dict
     if earlier is None:
         return new
     if earlier["identity"] != new["identity"]:
-        differs = sorted(k for k in set(earlier["identity"]) | set(new["identity"])
-                         if earlier["identity"].get(k) != new["identity"].get(k))
-        raise UsageError(f"{path.name}: field identity/{differs[0]}: belongs to another machine or software; "
-                         "not merging into it")
+        differs = sorted(
+            k
+            for k in set(earlier["identity"]) | set(new["identity"])
+            if earlier["identity"].get(k) != new["identity"].get(k)
+        )
+        raise UsageError(
+            f"{path.name}: field identity/{differs[0]}: belongs to another machine or software; "
+            "not merging into it"
+        )
     if earlier["quick"] != new["quick"]:
-        raise UsageError(f"{path.name}: field quick: a quick run never merges into a full record or back")
+        raise UsageError(
+            f"{path.name}: field quick: a quick run never merges into a full record or back"
+        )
     fresh = {c["name"] for c in new["cases"]}
     cases = [c for c in earlier["cases"] if c["name"] not in fresh] + new["cases"]
     position = {name: i for i, name in enumerate(order)}

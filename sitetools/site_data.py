@@ -19,16 +19,20 @@ import yaml
 from sitetools.paths import DATA, ROOT
 from sitetools.snippets import INCLUDE
 
-
-LANG_PATH = {"zh": "", "en": "en/"}  # where each language's pages live (mkdocs.yml: i18n, zh default)
+LANG_PATH = {
+    "zh": "",
+    "en": "en/",
+}  # where each language's pages live (mkdocs.yml: i18n, zh default)
 
 
 @dataclass(frozen=True)
 class Context:
     """What a renderer knows about the page: its language and the relative path to the site root."""
 
-    lang: str   # 'zh' or 'en'
-    root: str   # e.g. '../../' from en/glossary/; static files (data, figures) live once, at the root
+    lang: str  # 'zh' or 'en'
+    root: (
+        str  # e.g. '../../' from en/glossary/; static files (data, figures) live once, at the root
+    )
 
     @property
     def lang_root(self) -> str:
@@ -36,7 +40,7 @@ class Context:
         return self.root + LANG_PATH[self.lang]
 
     @classmethod
-    def for_url(cls, lang: str, url: str) -> "Context":
+    def for_url(cls, lang: str, url: str) -> Context:
         return cls(lang, "../" * url.count("/"))
 
 
@@ -60,10 +64,14 @@ def glossary() -> tuple[dict, ...]:
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         if set(entry) != GLOSSARY_KEYS:
-            raise ValueError(f"glossary.yml entry {i}: keys must be {sorted(GLOSSARY_KEYS)}, got {sorted(entry)}")
+            raise ValueError(
+                f"glossary.yml entry {i}: keys must be {sorted(GLOSSARY_KEYS)}, got {sorted(entry)}"
+            )
         for key in GLOSSARY_KEYS:
             if not isinstance(entry[key], str) or not entry[key].strip():
-                raise ValueError(f"glossary.yml entry {entry.get('id', i)}: '{key}' must be a non-empty string")
+                raise ValueError(
+                    f"glossary.yml entry {entry.get('id', i)}: '{key}' must be a non-empty string"
+                )
         if entry["id"] in seen:
             raise ValueError(f"glossary.yml: duplicate id '{entry['id']}'")
         seen.add(entry["id"])
@@ -72,8 +80,11 @@ def glossary() -> tuple[dict, ...]:
 
 def render_glossary(ctx: Context) -> str:
     lang = ctx.lang
-    head = ("| 中文 | English | 释义 |\n|---|---|---|" if lang == "zh"
-            else "| English | 中文 | Definition |\n|---|---|---|")
+    head = (
+        "| 中文 | English | 释义 |\n|---|---|---|"
+        if lang == "zh"
+        else "| English | 中文 | Definition |\n|---|---|---|"
+    )
     rows = []
     for e in sorted(glossary(), key=lambda e: e["en"].lower()):
         first, second = (e["zh"], e["en"]) if lang == "zh" else (e["en"], e["zh"])
@@ -82,6 +93,7 @@ def render_glossary(ctx: Context) -> str:
 
 
 # ---- versions a page was tested with -------------------------------------------------
+
 
 def included_snippets(markdown: str) -> list[Path]:
     """Python files under snippets/ that a page includes."""
@@ -122,13 +134,27 @@ def tested_versions(snippets: list[Path]) -> list[tuple[str, str]]:
                 if version:
                     found[dist] = version
     python = "Python {}.{}".format(*sys.version_info[:2])
-    return [(python.split()[0], python.split()[1])] + sorted(found.items(), key=lambda kv: kv[0].lower())
+    return [(python.split()[0], python.split()[1])] + sorted(
+        found.items(), key=lambda kv: kv[0].lower()
+    )
 
 
 # ---- instruction-set extensions -------------------------------------------------------
 
-ISA_KEYS = {"name", "family", "flags", "instructions", "announced", "width_bits", "dtypes", "intel", "amd",
-            "dl_zh", "dl_en", "sources"}
+ISA_KEYS = {
+    "name",
+    "family",
+    "flags",
+    "instructions",
+    "announced",
+    "width_bits",
+    "dtypes",
+    "intel",
+    "amd",
+    "dl_zh",
+    "dl_en",
+    "sources",
+}
 ISA_OPTIONAL = {"flags_note", "peak"}
 DL_DTYPES = ("fp32", "bf16", "fp16", "int8")
 DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -137,6 +163,7 @@ DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 def parse_date(value: str) -> tuple[int, ...]:
     """'YYYY-MM' or 'YYYY-MM-DD' -> a tuple; raises ValueError for anything else or an impossible date."""
     import datetime
+
     m = DATE.match(str(value))
     if not m:
         raise ValueError(f"'{value}' is not YYYY-MM or YYYY-MM-DD")
@@ -154,15 +181,21 @@ def validate_isa(entries: list[dict]) -> None:
         where = f"isa.yml entry {e.get('name', i)!r}"
         missing, extra = ISA_KEYS - set(e), set(e) - ISA_KEYS - ISA_OPTIONAL
         if missing or extra:
-            raise ValueError(f"{where}: missing fields {sorted(missing)}, unknown fields {sorted(extra)}")
+            raise ValueError(
+                f"{where}: missing fields {sorted(missing)}, unknown fields {sorted(extra)}"
+            )
         if e["name"] in names:
             raise ValueError(f"{where}: duplicate name")
         names.add(e["name"])
-        if not isinstance(e["flags"], list) or any(not re.fullmatch(r"[a-z0-9_]+", f) for f in e["flags"]):
+        if not isinstance(e["flags"], list) or any(
+            not re.fullmatch(r"[a-z0-9_]+", f) for f in e["flags"]
+        ):
             raise ValueError(f"{where}: flags must be a list of lower-case /proc/cpuinfo names")
         if not e["flags"] and not e.get("flags_note"):
             raise ValueError(f"{where}: no flags; say why in flags_note")
-        if e["instructions"] is not None and (not isinstance(e["instructions"], int) or e["instructions"] < 1):
+        if e["instructions"] is not None and (
+            not isinstance(e["instructions"], int) or e["instructions"] < 1
+        ):
             raise ValueError(f"{where}: instructions must be a positive integer or null")
         if not isinstance(e["width_bits"], int) or e["width_bits"] not in (64, 128, 256, 512, 8192):
             raise ValueError(f"{where}: width_bits must be 64, 128, 256, 512 or 8192")
@@ -189,7 +222,9 @@ def validate_isa(entries: list[dict]) -> None:
                 raise ValueError(f"{where}: peak must map a dtype to operations per core per cycle")
         for key in ("dl_zh", "dl_en"):
             if not isinstance(e[key], str) or len(e[key]) < 8:
-                raise ValueError(f"{where}: {key} must say what the extension means for deep learning")
+                raise ValueError(
+                    f"{where}: {key} must say what the extension means for deep learning"
+                )
 
 
 @functools.cache
@@ -208,12 +243,39 @@ def _fmt_vendor(v: dict | None, lang: str) -> tuple[str, str]:
 def render_isa_table(ctx: Context) -> str:
     """The instruction-set table as HTML, with a text filter and a family filter (docs/assets/isa-table.js)."""
     import html as h
+
     zh = ctx.lang == "zh"
-    heads = (["扩展", "/proc/cpuinfo 标志", "指令数", "公布", "首款 Intel CPU", "发售", "首款 AMD CPU", "发售", "位宽",
-              "对深度学习的意义"] if zh else
-             ["Extension", "/proc/cpuinfo flag", "Instructions", "Announced", "First Intel CPU", "Released",
-              "First AMD CPU", "Released", "Bits", "What it means for deep learning"])
-    families = sorted({e["family"] for e in isa_entries()}, key=lambda f: [e["family"] for e in isa_entries()].index(f))
+    heads = (
+        [
+            "扩展",
+            "/proc/cpuinfo 标志",
+            "指令数",
+            "公布",
+            "首款 Intel CPU",
+            "发售",
+            "首款 AMD CPU",
+            "发售",
+            "位宽",
+            "对深度学习的意义",
+        ]
+        if zh
+        else [
+            "Extension",
+            "/proc/cpuinfo flag",
+            "Instructions",
+            "Announced",
+            "First Intel CPU",
+            "Released",
+            "First AMD CPU",
+            "Released",
+            "Bits",
+            "What it means for deep learning",
+        ]
+    )
+    families = sorted(
+        {e["family"] for e in isa_entries()},
+        key=lambda f: [e["family"] for e in isa_entries()].index(f),
+    )
     options = "".join(f'<option value="{h.escape(f)}">{h.escape(f)}</option>' for f in families)
     rows = []
     for e in isa_entries():
@@ -221,10 +283,23 @@ def render_isa_table(ctx: Context) -> str:
         acpu, adate = _fmt_vendor(e["amd"], ctx.lang)
         flags = " ".join(f"<code>{f}</code>" for f in e["flags"]) or "—"
         note = f' <abbr title="{h.escape(e["flags_note"])}">*</abbr>' if e.get("flags_note") else ""
-        cells = [f"<strong>{h.escape(e['name'])}</strong>", flags + note, e["instructions"] or "—",
-                 e["announced"] or "—", h.escape(icpu), idate, h.escape(acpu), adate, e["width_bits"],
-                 h.escape(e["dl_" + ctx.lang])]
-        rows.append(f'<tr data-family="{h.escape(e["family"])}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        cells = [
+            f"<strong>{h.escape(e['name'])}</strong>",
+            flags + note,
+            e["instructions"] or "—",
+            e["announced"] or "—",
+            h.escape(icpu),
+            idate,
+            h.escape(acpu),
+            adate,
+            e["width_bits"],
+            h.escape(e["dl_" + ctx.lang]),
+        ]
+        rows.append(
+            f'<tr data-family="{h.escape(e["family"])}">'
+            + "".join(f"<td>{c}</td>" for c in cells)
+            + "</tr>"
+        )
     label_filter = "筛选" if zh else "Filter"
     label_family = "类别" if zh else "Family"
     label_all = "全部" if zh else "All"
@@ -234,8 +309,11 @@ def render_isa_table(ctx: Context) -> str:
         f'<p class="isa-controls"><label>{label_filter} <input type="search" class="isa-filter" placeholder="{placeholder}"></label> '
         f'<label>{label_family} <select class="isa-family"><option value="">{label_all}</option>{options}</select></label> '
         f'<span class="isa-count"></span></p>\n'
-        f'<table class="isa"><thead><tr>' + "".join(f"<th>{c}</th>" for c in heads) + "</tr></thead>\n<tbody>\n"
-        + "\n".join(rows) + "\n</tbody></table>\n</div>"
+        f'<table class="isa"><thead><tr>'
+        + "".join(f"<th>{c}</th>" for c in heads)
+        + "</tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody></table>\n</div>"
     )
 
 
@@ -245,13 +323,18 @@ def render_isa_dtypes(ctx: Context) -> str:
     lines = [head + " | ".join(DL_DTYPES) + " |", "|---|" + "---|" * len(DL_DTYPES)]
     for e in isa_entries():
         if e["dtypes"]:
-            lines.append(f"| {e['name']} | " + " | ".join("✓" if d in e["dtypes"] else "" for d in DL_DTYPES) + " |")
+            lines.append(
+                f"| {e['name']} | "
+                + " | ".join("✓" if d in e["dtypes"] else "" for d in DL_DTYPES)
+                + " |"
+            )
     return "\n".join(lines)
 
 
 def renderers() -> dict:
     """Placeholder name -> renderer, for <!-- render:NAME ARG... --> in pages."""
     from sitetools import bench_tables, figure_pages, ladder_pages, machines
+
     return {
         "glossary": render_glossary,
         "download": render_download,

@@ -10,8 +10,10 @@ from types import ModuleType
 from sitetools.paths import SNIPPETS
 
 # A pymdownx.snippets include line: --8<-- "path" or --8<-- "path:section"
-INCLUDE = re.compile(r"""^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+["'](?P<path>[^"':]+)(?::(?P<section>[^"']*))?["'][ \t]*$""",
-                     re.M)
+INCLUDE = re.compile(
+    r"""^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+["'](?P<path>[^"':]+)(?::(?P<section>[^"']*))?["'][ \t]*$""",
+    re.M,
+)
 
 _loaded: dict[str, ModuleType] = {}
 

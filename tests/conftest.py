@@ -6,9 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import helpers
+import pytest
 from helpers import ROOT
 
 
@@ -25,12 +24,28 @@ SITE_PORT = free_port()
 SITE_URL = f"http://127.0.0.1:{SITE_PORT}/"
 
 
-def mkdocs_build(site_dir: Path, config: Path = ROOT / "mkdocs.yml",
-                 site_url: str = SITE_URL) -> subprocess.CompletedProcess:
+def mkdocs_build(
+    site_dir: Path, config: Path = ROOT / "mkdocs.yml", site_url: str = SITE_URL
+) -> subprocess.CompletedProcess:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=site_url)
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
-                           "--site-dir", str(site_dir)], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(config),
+            "--site-dir",
+            str(site_dir),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +56,9 @@ def built_site(tmp_path_factory) -> Path:
     SITE_PORT); only tests that must break the build on purpose build a copy of their own."""
     site = tmp_path_factory.mktemp("site")
     result = mkdocs_build(site)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    assert result.returncode == 0, (
+        f"mkdocs build --strict failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    )
     return site
 
 
@@ -60,7 +77,9 @@ def pytest_sessionfinish(session):
     helpers.stop_runs()
 
 
-LIGHTHOUSE_SUMMARY = pytest.StashKey[dict]()  # set by tests/e2e/test_browser.py when it runs Lighthouse
+LIGHTHOUSE_SUMMARY = pytest.StashKey[
+    dict
+]()  # set by tests/e2e/test_browser.py when it runs Lighthouse
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -71,5 +90,7 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.section("Lighthouse, phone profile, median of the runs")
     for name, page in summary.items():
         scores = " ".join(f"{k} {v:.2f}" for k, v in page["median"].items())
-        terminalreporter.write_line(f"{name:<22} {scores} | performance runs {page['performance_runs']} | "
-                                    f"{page['transfer_kib']} KiB")
+        terminalreporter.write_line(
+            f"{name:<22} {scores} | performance runs {page['performance_runs']} | "
+            f"{page['transfer_kib']} KiB"
+        )

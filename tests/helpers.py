@@ -18,8 +18,10 @@ import yaml
 from sitetools import make_outputs
 from sitetools.paths import DOCS, ROOT
 
-PYTHON_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})\s*(?:python|py)\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=ticks)[ \t]*$",
-                          re.M | re.S)
+PYTHON_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})\s*(?:python|py)\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=ticks)[ \t]*$",
+    re.M | re.S,
+)
 
 
 def zh_pages() -> list[Path]:
@@ -48,7 +50,7 @@ def front_matter(page: Path) -> dict:
     text = page.read_text(encoding="utf-8")
     if not text.startswith("---\n"):
         return {}
-    return yaml.safe_load(text[4:text.index("\n---", 4)]) or {}
+    return yaml.safe_load(text[4 : text.index("\n---", 4)]) or {}
 
 
 def snippets_config(root: Path = ROOT) -> dict:
@@ -58,19 +60,25 @@ def snippets_config(root: Path = ROOT) -> dict:
     for ext in config["markdown_extensions"]:
         if isinstance(ext, dict) and "pymdownx.snippets" in ext:
             settings = ext["pymdownx.snippets"]
-            return {"base_path": [str(root / p) for p in settings["base_path"]], "check_paths": True}
+            return {
+                "base_path": [str(root / p) for p in settings["base_path"]],
+                "check_paths": True,
+            }
     raise AssertionError("mkdocs.yml has no pymdownx.snippets settings")
 
 
 def expand_includes(text: str, root: Path = ROOT) -> str:
     """The page's Markdown with every --8<-- include expanded, exactly as the site renders it."""
-    md = markdown.Markdown(extensions=["pymdownx.snippets"],
-                           extension_configs={"pymdownx.snippets": snippets_config(root)})
+    md = markdown.Markdown(
+        extensions=["pymdownx.snippets"],
+        extension_configs={"pymdownx.snippets": snippets_config(root)},
+    )
     return "\n".join(md.preprocessors["snippet"].run(text.split("\n")))
 
 
-def run_python_code(code: str, timeout: float = 300, beside: str | None = None,
-                    nice: int = 0) -> subprocess.CompletedProcess:
+def run_python_code(
+    code: str, timeout: float = 300, beside: str | None = None, nice: int = 0
+) -> subprocess.CompletedProcess:
     """Run code as a reader would (python file.py from the repository root), deprecations as errors.
 
     beside: the snippet path the block is titled with; the code is then saved as a file in that folder and
@@ -78,15 +86,28 @@ def run_python_code(code: str, timeout: float = 300, beside: str | None = None,
     a reader who keeps the downloaded files together. nice: run at that lower priority (background runs)."""
     python = ["nice", "-n", str(nice), sys.executable] if nice else [sys.executable]
     if beside is None:
-        return subprocess.run([*python, "-c", code], cwd=ROOT, env=make_outputs.snippet_env(),
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [*python, "-c", code],
+            cwd=ROOT,
+            env=make_outputs.snippet_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     folder = (ROOT / beside).parent
-    with tempfile.NamedTemporaryFile("w", suffix=".py", prefix=".block_", dir=folder, delete=False,
-                                     encoding="utf-8") as f:
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".py", prefix=".block_", dir=folder, delete=False, encoding="utf-8"
+    ) as f:
         f.write(code)
     try:
-        return subprocess.run([*python, f.name], cwd=ROOT, env=make_outputs.snippet_env(),
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [*python, f.name],
+            cwd=ROOT,
+            env=make_outputs.snippet_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     finally:
         Path(f.name).unlink()
 
@@ -151,4 +172,5 @@ def load_snippet(name: str) -> ModuleType:
 def extract_blocks(text: str):
     """pytest-codeblocks' blocks of an (expanded) page: continuations merged, expected outputs attached."""
     from pytest_codeblocks.main import extract_from_buffer
+
     return extract_from_buffer(io.StringIO(text))

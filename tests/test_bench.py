@@ -10,8 +10,8 @@ import sys
 import time
 
 import pytest
-
 from helpers import ROOT
+
 from sitetools import atomic, fingerprint, plots, records
 from sitetools.bench import measure as measuring
 from sitetools.bench.cases import cpu as cpu_cases
@@ -25,7 +25,9 @@ BENCH = [sys.executable, "-m", "sitetools.bench"]
 
 
 def run_bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([*BENCH, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [*BENCH, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,15 @@ def quick_run(tmp_path_factory):
     shutil.copytree(HOSTS, out / "hosts")
     before = {p.name: p.read_bytes() for p in (out / "hosts").glob("*.json")}
     started = time.perf_counter()
-    result = run_bench("--quick", "--threads", "1", "--records", str(out / "hosts"), "--figures", str(out / "figures"))
+    result = run_bench(
+        "--quick",
+        "--threads",
+        "1",
+        "--records",
+        str(out / "hosts"),
+        "--figures",
+        str(out / "figures"),
+    )
     seconds = time.perf_counter() - started
     assert result.returncode == 0, result.stderr[-3000:]
     new = [p for p in (out / "hosts").glob("*.json") if p.name not in before]
@@ -50,10 +60,14 @@ def test_quick_mode_writes_a_valid_record_with_a_fingerprint(quick_run):
     assert ident["cpu"] and ident["cores"] >= 1 and ident["threads"] == 1 and ident["onednn_isa"]
     assert ident["versions"]["torch"].startswith("2.13.0")
     assert record["quick"] is True
-    assert [c["name"] for c in record["cases"]] == [n for n, c in CASES.items() if c.quick and not c.gpu]
+    assert [c["name"] for c in record["cases"]] == [
+        n for n, c in CASES.items() if c.quick and not c.gpu
+    ]
     gemm = records.case(record, "gemm")
     fp32 = [r for r in gemm["records"] if r["variant"] == "fp32" and "median_s" in r]
-    assert fp32 and all(r["ops_per_s"] > 1e8 for r in fp32), "fp32 GEMM below 0.1 GFLOP/s: not a real measurement"
+    assert fp32 and all(r["ops_per_s"] > 1e8 for r in fp32), (
+        "fp32 GEMM below 0.1 GFLOP/s: not a real measurement"
+    )
     for entry in record["cases"]:
         for r in entry["records"]:
             if "median_s" in r:
@@ -71,8 +85,12 @@ def test_a_new_machine_leaves_every_other_record_byte_identical(quick_run):
 def test_the_site_renders_every_machine_including_a_new_one(quick_run, monkeypatch):
     out, _, _, record, _ = quick_run
     from sitetools import bench_tables, site_data
-    monkeypatch.setattr(records, "committed", lambda folder=out / "hosts": tuple(
-        records.read(p) for p in sorted(folder.glob("*.json"))))
+
+    monkeypatch.setattr(
+        records,
+        "committed",
+        lambda folder=out / "hosts": tuple(records.read(p) for p in sorted(folder.glob("*.json"))),
+    )
     for lang in ("zh", "en"):
         html = bench_tables.render_bench_table(site_data.Context(lang, ""), "bandwidth")
         measured = [r for r in records.committed() if records.case(r, "bandwidth")]
@@ -85,8 +103,11 @@ def test_quick_mode_draws_every_plot_of_the_machine_in_both_languages(quick_run)
     out, _, _, record, _ = quick_run
     names = {p.name for p in (out / "figures").glob("*.svg")}
     slug = record["slug"]
-    assert {f"{f}-{slug}.{lang}.svg" for f in ("roofline", "gemm", "ladder", "training", "load")
-            for lang in ("zh", "en")} <= names
+    assert {
+        f"{f}-{slug}.{lang}.svg"
+        for f in ("roofline", "gemm", "ladder", "training", "load")
+        for lang in ("zh", "en")
+    } <= names
     zh = (out / "figures" / f"roofline-{slug}.zh.svg").read_text()
     assert "<svg" in zh and "<dc:date>" not in zh
 
@@ -99,25 +120,30 @@ def test_the_quick_ladder_records_kernels_and_reuses_unchanged_levels(quick_run)
     for r in entry["records"]:
         assert r["kernels"] and any(k.startswith("ATen ") for k in r["kernels"]), r
     fp32 = [r for r in entry["records"] if r["workload"] == "GEMM fp32"]
-    assert any("MKL" in k for r in fp32 for k in r["kernels"]), "fp32 GEMM should show MKL's verbose line"
+    assert any("MKL" in k for r in fp32 for k in r["kernels"]), (
+        "fp32 GEMM should show MKL's verbose line"
+    )
     # the uncapped level runs the same ATen kernels as the highest cap for bf16/int8 on a machine
     # whose oneDNN is not used for them, or different ones; either way same_as names an earlier level
     for r in entry["records"]:
         if "same_as" in r:
-            assert r["same_as"] in levels[:levels.index(r["level"])]
+            assert r["same_as"] in levels[: levels.index(r["level"])]
 
 
 def test_plots_are_byte_identical_and_match_the_committed_figures(tmp_path):
     for path in plots.draw_formats(tmp_path / "a"):
-        assert path.read_bytes() == (FIGURES / path.name).read_bytes(), f"docs/figures/{path.name} is stale"
+        assert path.read_bytes() == (FIGURES / path.name).read_bytes(), (
+            f"docs/figures/{path.name} is stale"
+        )
     for record in records.committed():
         first = plots.draw_all(record, tmp_path / "a")
         second = plots.draw_all(record, tmp_path / "b")
         assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
         for path in first:
             committed = FIGURES / path.name
-            assert committed.is_file() and committed.read_bytes() == path.read_bytes(), \
+            assert committed.is_file() and committed.read_bytes() == path.read_bytes(), (
                 f"docs/figures/{path.name} is not drawn from the records: run make bench ARGS=--plots-only"
+            )
 
 
 def test_every_committed_record_is_valid_full_and_named_by_its_fingerprint():
@@ -125,20 +151,25 @@ def test_every_committed_record_is_valid_full_and_named_by_its_fingerprint():
     complete = []
     for record in records.committed():
         assert record["quick"] is False, f"{record['slug']}: a quick run was committed"
-        assert record["slug"] == fingerprint.slug(record["identity"]), f"{record['slug']}: name and identity differ"
+        assert record["slug"] == fingerprint.slug(record["identity"]), (
+            f"{record['slug']}: name and identity differ"
+        )
         complete.append(cpu_cases_all <= {c["name"] for c in record["cases"]})
     assert any(complete), "no committed record has every CPU case: run make bench"
     assert len(records.committed()) >= 1
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--only", "no_such_case"], "unknown case no_such_case"),
-    (["--threads", "0"], "--threads must be a whole number"),
-    (["--threads", "two"], "--threads must be a whole number"),
-    (["--threads", str((os.cpu_count() or 1) + 1)], "--threads must be a whole number"),
-    (["--records", "/proc/no/hosts"], "is not writable"),
-    (["--plots-only", "--records", "/nonexistent/hosts"], "has none"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--only", "no_such_case"], "unknown case no_such_case"),
+        (["--threads", "0"], "--threads must be a whole number"),
+        (["--threads", "two"], "--threads must be a whole number"),
+        (["--threads", str((os.cpu_count() or 1) + 1)], "--threads must be a whole number"),
+        (["--records", "/proc/no/hosts"], "is not writable"),
+        (["--plots-only", "--records", "/nonexistent/hosts"], "has none"),
+    ],
+)
 def test_bad_arguments_give_one_line_and_exit_2(args, message):
     result = run_bench(*args, timeout=60)
     assert result.returncode == 2
@@ -148,6 +179,7 @@ def test_bad_arguments_give_one_line_and_exit_2(args, message):
 
 def test_gpu_cases_need_a_gpu():
     import torch
+
     if torch.cuda.is_available():
         pytest.skip("this machine has a CUDA device, so --gpu does not refuse here")
     result = run_bench("--gpu", timeout=60)
@@ -165,7 +197,9 @@ def test_records_folder_that_is_a_file_is_refused(tmp_path):
 @pytest.fixture(scope="module")
 def one_case_record(tmp_path_factory):
     folder = tmp_path_factory.mktemp("merge")
-    result = run_bench("--quick", "--threads", "1", "--only", "bandwidth", "--records", str(folder), "--no-plots")
+    result = run_bench(
+        "--quick", "--threads", "1", "--only", "bandwidth", "--records", str(folder), "--no-plots"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     (path,) = folder.glob("*.json")
     return folder, path
@@ -176,7 +210,9 @@ def test_only_merges_into_the_same_machine_and_keeps_its_other_cases(one_case_re
     work = tmp_path / "hosts"
     shutil.copytree(folder, work)
     before = records.read(work / path.name)
-    result = run_bench("--quick", "--threads", "1", "--only", "gemm", "--records", str(work), "--no-plots")
+    result = run_bench(
+        "--quick", "--threads", "1", "--only", "gemm", "--records", str(work), "--no-plots"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     after = records.read(work / path.name)
     assert [c["name"] for c in after["cases"]] == ["gemm", "bandwidth"]  # the registry's order
@@ -184,19 +220,32 @@ def test_only_merges_into_the_same_machine_and_keeps_its_other_cases(one_case_re
     assert records.case(after, "gemm")["command"] == 'make bench QUICK=1 ARGS="--only gemm"'
 
 
-@pytest.mark.parametrize(("damage", "message"), [
-    (lambda r: "{not json", "not valid JSON"),
-    (lambda r: json.dumps({**r, "schema": 1}), "schema version 1"),
-    (lambda r: json.dumps({**r, "identity": {**r["identity"], "cpu": "Other CPU"}}), "identity/cpu"),
-    (lambda r: json.dumps({**r, "cases": [{**r["cases"][0], "date": "yesterday"}]}), "cases/0/date"),
-])
-def test_a_bad_record_is_refused_in_one_line_naming_file_and_field(one_case_record, tmp_path, damage, message):
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda r: "{not json", "not valid JSON"),
+        (lambda r: json.dumps({**r, "schema": 1}), "schema version 1"),
+        (
+            lambda r: json.dumps({**r, "identity": {**r["identity"], "cpu": "Other CPU"}}),
+            "identity/cpu",
+        ),
+        (
+            lambda r: json.dumps({**r, "cases": [{**r["cases"][0], "date": "yesterday"}]}),
+            "cases/0/date",
+        ),
+    ],
+)
+def test_a_bad_record_is_refused_in_one_line_naming_file_and_field(
+    one_case_record, tmp_path, damage, message
+):
     folder, path = one_case_record
     work = tmp_path / "hosts"
     shutil.copytree(folder, work)
     text = damage(json.loads(path.read_text()))
     (work / path.name).write_text(text)
-    result = run_bench("--quick", "--threads", "1", "--only", "bandwidth", "--records", str(work), "--no-plots")
+    result = run_bench(
+        "--quick", "--threads", "1", "--only", "bandwidth", "--records", str(work), "--no-plots"
+    )
     assert result.returncode == 2, result.stderr[-2000:]
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and path.name in lines[0] and message in lines[0], result.stderr[-1000:]
@@ -225,7 +274,10 @@ def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
 
 def test_merge_refuses_a_record_of_another_machine(tmp_path):
     record = records.committed()[0]
-    other = {**record, "identity": {**record["identity"], "threads": record["identity"]["threads"] + 1}}
+    other = {
+        **record,
+        "identity": {**record["identity"], "threads": record["identity"]["threads"] + 1},
+    }
     with pytest.raises(UsageError, match="identity/threads"):
         records.merge(record, other, list(CASES), tmp_path / f"{record['slug']}.json")
 
@@ -238,10 +290,13 @@ def test_without_amx_the_amx_off_case_is_skipped_with_a_reason(monkeypatch):
 
 def test_theoretical_peak_uses_the_best_extension_present():
     peaks = fingerprint.theoretical_peaks({"fma", "avx2"}, threads=2, ghz=2.0)
-    assert peaks["fp32"]["per_core_per_cycle"] == 32 and peaks["fp32"]["ops_per_s"] == 32 * 2 * 2.0e9
+    assert (
+        peaks["fp32"]["per_core_per_cycle"] == 32 and peaks["fp32"]["ops_per_s"] == 32 * 2 * 2.0e9
+    )
     assert "bf16" not in peaks
-    amx = fingerprint.theoretical_peaks({"fma", "avx512f", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8",
-                                         "avx512_vnni"}, 1, 1.0)
+    amx = fingerprint.theoretical_peaks(
+        {"fma", "avx512f", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8", "avx512_vnni"}, 1, 1.0
+    )
     assert amx["fp32"]["extension"] == "AVX-512 F" and amx["bf16"]["per_core_per_cycle"] == 1024
     assert amx["int8"]["per_core_per_cycle"] == 2048
 
@@ -257,7 +312,14 @@ def test_a_noisy_variant_is_measured_again_then_flagged(monkeypatch, iqr, timing
 
     def timed(fn, settings, estimate):
         calls.append(1)
-        return {"median_s": 1.0, "iqr_s": iqr, "min_s": 0.5, "max_s": 2.0, "runs": 3, "calls_per_run": 1}
+        return {
+            "median_s": 1.0,
+            "iqr_s": iqr,
+            "min_s": 0.5,
+            "max_s": 2.0,
+            "runs": 3,
+            "calls_per_run": 1,
+        }
 
     monkeypatch.setattr(measuring, "_timed", timed)
     result = measuring.measure(lambda: None, Settings(quick=True, threads=1))
@@ -265,20 +327,45 @@ def test_a_noisy_variant_is_measured_again_then_flagged(monkeypatch, iqr, timing
 
 
 def test_ladder_levels_follow_the_flags():
-    assert [lv["id"] for lv in supported({"sse4_1", "avx", "avx2", "fma"})] == ["sse41", "avx", "avx2", "default"]
-    amx = {"sse4_1", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni",
-           "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8"}
+    assert [lv["id"] for lv in supported({"sse4_1", "avx", "avx2", "fma"})] == [
+        "sse41",
+        "avx",
+        "avx2",
+        "default",
+    ]
+    amx = {
+        "sse4_1",
+        "avx",
+        "avx2",
+        "fma",
+        "avx512f",
+        "avx512bw",
+        "avx512dq",
+        "avx512vl",
+        "avx512_vnni",
+        "avx512_bf16",
+        "amx_tile",
+        "amx_bf16",
+        "amx_int8",
+    }
     ids = [lv["id"] for lv in supported(amx)]
     assert ids[-2:] == ["avx512_core_amx", "default"] and "avx2_vnni" not in ids
-    assert all(set(lv["caps"]) <= {"ONEDNN_MAX_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS", "ATEN_CPU_CAPABILITY"}
-               for lv in LEVELS)
+    assert all(
+        set(lv["caps"]) <= {"ONEDNN_MAX_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS", "ATEN_CPU_CAPABILITY"}
+        for lv in LEVELS
+    )
     assert ladder_case.levels_for(Settings(quick=True, threads=1))[-1]["id"] == "default"
 
 
 def test_kernels_of_names_the_onednn_convolution():
     import torch
+
     from sitetools.bench.ladder_worker import kernels_of
-    conv, x = torch.nn.Conv2d(64, 64, 3, padding=1), torch.randn(2, 64, 28, 28)  # big enough for oneDNN
+
+    conv, x = (
+        torch.nn.Conv2d(64, 64, 3, padding=1),
+        torch.randn(2, 64, 28, 28),
+    )  # big enough for oneDNN
     with torch.no_grad():
         found = kernels_of(lambda: conv(x))
     assert any(k.startswith("oneDNN convolution ") and "src:f32" in k for k in found), found
@@ -292,7 +379,9 @@ def test_a_crashed_ladder_level_is_recorded_as_skipped_not_hidden(monkeypatch):
     monkeypatch.setattr(ladder_case.subprocess, "run", lambda *a, **k: Crashed())
     monkeypatch.setattr(ladder_case, "levels_for", lambda s: [LEVELS[0]])
     out = ladder_case.case_isa_ladder(Settings(quick=False, threads=1))
-    assert len(out) == 9 and all("exited with status -6: *** stack smashing" in r["skipped"] for r in out)
+    assert len(out) == 9 and all(
+        "exited with status -6: *** stack smashing" in r["skipped"] for r in out
+    )
 
 
 def test_unknown_ladder_level_is_refused():
@@ -303,5 +392,6 @@ def test_unknown_ladder_level_is_refused():
 @pytest.mark.parametrize("quick", [True, False])
 def test_the_worker_yields_the_workloads_a_crashed_level_records(quick):
     from sitetools.bench.ladder_worker import WORKLOADS, workloads
+
     names = [name for name, _, _ in workloads(quick)]
     assert names == (WORKLOADS[:3] if quick else WORKLOADS)

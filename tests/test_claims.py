@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from helpers import all_pages, rel
+
 from sitetools import bench_tables, records, site_data
 
 RECORDS = records.committed()
@@ -34,25 +34,46 @@ def flags(record: dict) -> set[str]:
     return set(record["identity"]["isa_flags"])
 
 
-def applicable(case: str, *, has_any: tuple[str, ...] = (), lacks: tuple[str, ...] = ()) -> list[tuple[dict, dict]]:
+def applicable(
+    case: str, *, has_any: tuple[str, ...] = (), lacks: tuple[str, ...] = ()
+) -> list[tuple[dict, dict]]:
     """(record, its case entry) for every committed record that has the case and matches the flags."""
-    found = [(r, records.case(r, case)) for r in RECORDS
-             if (not has_any or flags(r) & set(has_any)) and not flags(r) & set(lacks)]
+    found = [
+        (r, records.case(r, case))
+        for r in RECORDS
+        if (not has_any or flags(r) & set(has_any)) and not flags(r) & set(lacks)
+    ]
     found = [(r, entry) for r, entry in found if entry is not None]
     if not found:
-        which = " and ".join(filter(None, [has_any and "one of the flags " + ", ".join(has_any),
-                                           lacks and "none of the flags " + ", ".join(lacks)]))
-        pytest.skip(f"no committed record has the case '{case}'" + (f" on a CPU with {which}" if which else "")
-                    + ": run make bench on such a machine and commit its record")
+        which = " and ".join(
+            filter(
+                None,
+                [
+                    has_any and "one of the flags " + ", ".join(has_any),
+                    lacks and "none of the flags " + ", ".join(lacks),
+                ],
+            )
+        )
+        pytest.skip(
+            f"no committed record has the case '{case}'"
+            + (f" on a CPU with {which}" if which else "")
+            + ": run make bench on such a machine and commit its record"
+        )
     return found
 
 
 def variant(record: dict, entry: dict, name: str) -> dict:
     rec = next((x for x in entry["records"] if x["variant"] == name), None)
     if rec is None or "median_s" not in rec:
-        why = "missing" if rec is None else rec.get("skipped") or f"same kernels as {rec.get('same_as')}"
-        pytest.fail(f"{record['slug']}: {entry['name']} / {name} was not measured ({why}); the page's statement "
-                    "cannot be checked against this machine")
+        why = (
+            "missing"
+            if rec is None
+            else rec.get("skipped") or f"same kernels as {rec.get('same_as')}"
+        )
+        pytest.fail(
+            f"{record['slug']}: {entry['name']} / {name} was not measured ({why}); the page's statement "
+            "cannot be checked against this machine"
+        )
     return rec
 
 
@@ -72,7 +93,9 @@ def kernels(record: dict, entry: dict, workload: str, level: str = "default") ->
     while rec is not None and "kernels" not in rec and rec.get("same_as"):
         rec = by_variant.get(f"{workload} @ {rec['same_as']}")
     if rec is None or "kernels" not in rec:
-        pytest.fail(f"{record['slug']}: the instruction-set ladder has no kernel list for {workload} @ {level}")
+        pytest.fail(
+            f"{record['slug']}: the instruction-set ladder has no kernel list for {workload} @ {level}"
+        )
     return rec["kernels"]
 
 
@@ -87,92 +110,129 @@ def convolutions(names: list[str]) -> list[str]:
 
 # ---- bf16: mixed-precision, quantization, cpu/amx, cpu/onednn, torchmultimodal -------------------------
 
+
 def test_bf16_runs_on_the_generic_kernel_without_avx512():
     """mixed-precision, cpu/onednn: below AVX512_CORE (and AVX2_VNNI_2) bf16 matmuls and convolutions are not
     handed to oneDNN; the ladder's bf16 rows show only `ATen`."""
     for record, entry in applicable("isa_ladder", lacks=NO_BF16_KERNELS):
         for workload in ("GEMM bf16", "MLP bf16 autocast", "CNN bf16 autocast"):
             found = library_kernels(kernels(record, entry, workload))
-            assert not found, f"{record['slug']}: {workload} ran {found}; docs/mixed-precision.*.md says bf16 runs on ATen"
+            assert not found, (
+                f"{record['slug']}: {workload} ran {found}; docs/mixed-precision.*.md says bf16 runs on ATen"
+            )
 
 
 def test_bf16_gemm_is_far_slower_without_avx512():
     """mixed-precision: 'the matmul itself is more than an order of magnitude slower'."""
     for record, entry in applicable("gemm", lacks=NO_BF16_KERNELS):
         fp32 = {x["n"]: x for x in entry["records"] if x["variant"] == "fp32" and "ops_per_s" in x}
-        pairs = [(x, fp32[x["n"]]) for x in entry["records"]
-                 if x["variant"] == "bf16" and "ops_per_s" in x and x["n"] in fp32]
+        pairs = [
+            (x, fp32[x["n"]])
+            for x in entry["records"]
+            if x["variant"] == "bf16" and "ops_per_s" in x and x["n"] in fp32
+        ]
         assert pairs, f"{record['slug']}: no size with both fp32 and bf16 GEMM measured"
         for bf16, f32 in pairs:
-            assert bf16["ops_per_s"] < f32["ops_per_s"] / 10, \
+            assert bf16["ops_per_s"] < f32["ops_per_s"] / 10, (
                 f"{record['slug']}: bf16 GEMM n={bf16['n']} is not 10x slower than fp32; update docs/mixed-precision.*.md"
+            )
 
 
 def test_bf16_training_is_much_slower_without_avx512():
     for record, entry in applicable("training", lacks=NO_BF16_KERNELS):
         for model in ("mlp", "cnn"):
-            assert speedup(record, entry, f"{model} bf16 autocast", f"{model} fp32") < 0.5, \
+            assert speedup(record, entry, f"{model} bf16 autocast", f"{model} fp32") < 0.5, (
                 f"{record['slug']}: docs/mixed-precision.*.md says a bf16 training step is much slower here"
+            )
 
 
-@pytest.mark.parametrize("case, bf16, fp32, page", [
-    ("mlp_inference", "bf16 autocast", "fp32 eager", "quantization"),
-    ("cnn_inference", "bf16 autocast", "fp32 eager", "quantization"),
-    ("quantization", "bf16 autocast", "fp32", "quantization"),
-    ("multimodal", "bf16 autocast", "fp32 eager", "torchmultimodal"),
-])
+@pytest.mark.parametrize(
+    "case, bf16, fp32, page",
+    [
+        ("mlp_inference", "bf16 autocast", "fp32 eager", "quantization"),
+        ("cnn_inference", "bf16 autocast", "fp32 eager", "quantization"),
+        ("quantization", "bf16 autocast", "fp32", "quantization"),
+        ("multimodal", "bf16 autocast", "fp32 eager", "torchmultimodal"),
+    ],
+)
 def test_bf16_inference_is_slower_without_avx512(case, bf16, fp32, page):
     for record, entry in applicable(case, lacks=NO_BF16_KERNELS):
-        assert speedup(record, entry, bf16, fp32) < 1, \
+        assert speedup(record, entry, bf16, fp32) < 1, (
             f"{record['slug']}: {case} bf16 is not slower than fp32; update docs/{page}.*.md"
+        )
 
 
 def test_bf16_habits_cost_next_to_nothing_without_avx512():
     """mixed-precision: where bf16 matmuls take the generic kernel, the habits change accuracy, not speed."""
     for record, entry in applicable("bf16_tricks", lacks=NO_BF16_KERNELS):
-        assert 0.8 < speedup(record, entry, "4 layers, convert once", "4 layers, convert every op") < 1.25
+        assert (
+            0.8
+            < speedup(record, entry, "4 layers, convert once", "4 layers, convert every op")
+            < 1.25
+        )
         assert 0.7 < speedup(record, entry, "cross-entropy in fp32", "cross-entropy in bf16") < 1.4
 
 
 def test_bf16_gemm_beats_fp32_with_bf16_hardware():
     """mixed-precision, cpu/amx: with AVX512_BF16 or AMX, oneDNN's bf16 kernels beat fp32."""
     for record, entry in applicable("gemm", has_any=BF16_HARDWARE):
-        best = {d: max((x["ops_per_s"] for x in entry["records"] if x["variant"] == d and "ops_per_s" in x),
-                       default=0) for d in ("fp32", "bf16")}
-        assert best["bf16"] > best["fp32"] > 0, f"{record['slug']}: bf16 GEMM {best}; update docs/mixed-precision.*.md"
+        best = {
+            d: max(
+                (
+                    x["ops_per_s"]
+                    for x in entry["records"]
+                    if x["variant"] == d and "ops_per_s" in x
+                ),
+                default=0,
+            )
+            for d in ("fp32", "bf16")
+        }
+        assert best["bf16"] > best["fp32"] > 0, (
+            f"{record['slug']}: bf16 GEMM {best}; update docs/mixed-precision.*.md"
+        )
 
 
 def test_bf16_gemm_runs_in_onednn_with_bf16_hardware():
     for record, entry in applicable("isa_ladder", has_any=BF16_HARDWARE):
         found = [k for k in kernels(record, entry, "GEMM bf16") if k.startswith("oneDNN")]
-        assert found, f"{record['slug']}: no oneDNN kernel ran the bf16 GEMM; update docs/mixed-precision.*.md"
+        assert found, (
+            f"{record['slug']}: no oneDNN kernel ran the bf16 GEMM; update docs/mixed-precision.*.md"
+        )
 
 
 def test_amx_is_capped_off_only_where_there_is_amx():
     """mixed-precision, cpu/amx: without AMX the 'AMX capped off' comparison is recorded as not measured,
     with the reason; with AMX it is measured."""
     for record, entry in applicable("gemm_amx_off", lacks=("amx_tile",)):
-        assert all(x.get("skipped") for x in entry["records"]), f"{record['slug']}: AMX capped off on a CPU without AMX"
+        assert all(x.get("skipped") for x in entry["records"]), (
+            f"{record['slug']}: AMX capped off on a CPU without AMX"
+        )
 
 
 def test_amx_capped_off_is_measured_with_amx():
     for record, entry in applicable("gemm_amx_off", has_any=("amx_tile",)):
-        assert any("median_s" in x for x in entry["records"]), f"{record['slug']}: nothing measured with AMX capped off"
+        assert any("median_s" in x for x in entry["records"]), (
+            f"{record['slug']}: nothing measured with AMX capped off"
+        )
 
 
 # ---- int8: quantization ------------------------------------------------------------------------------
+
 
 def test_int8_matmul_is_the_scalar_fallback_without_avx512_vnni():
     """quantization: without AVX-512 VNNI, the ladder's `GEMM int8` row shows only `ATen`."""
     for record, entry in applicable("isa_ladder", lacks=(INT8_MM_NEEDS,)):
         found = library_kernels(kernels(record, entry, "GEMM int8"))
-        assert not found, f"{record['slug']}: torch._int_mm ran {found}; update docs/quantization.*.md"
+        assert not found, (
+            f"{record['slug']}: torch._int_mm ran {found}; update docs/quantization.*.md"
+        )
 
 
 def test_torchao_dynamic_int8_is_several_times_slower_without_avx512_vnni():
     for record, entry in applicable("quantization", lacks=(INT8_MM_NEEDS,)):
-        assert speedup(record, entry, "int8 dynamic (torchao)", "fp32") < 1 / 3, \
+        assert speedup(record, entry, "int8 dynamic (torchao)", "fp32") < 1 / 3, (
             f"{record['slug']}: docs/quantization.*.md says torchao's dynamic int8 is several times slower"
+        )
 
 
 def test_pytorch_int8_on_the_mlp_is_slower_without_avx512_vnni():
@@ -181,26 +241,32 @@ def test_pytorch_int8_on_the_mlp_is_slower_without_avx512_vnni():
         int8 = [x["variant"] for x in entry["records"] if x["variant"].startswith("int8")]
         assert {"int8 PT2E + freezing", "int8 PT2E, no freezing"} <= set(int8)
         for name in int8:
-            assert speedup(record, entry, name, "fp32 eager") < 1, \
+            assert speedup(record, entry, name, "fp32 eager") < 1, (
                 f"{record['slug']}: {name} beats fp32 eager on the MLP; update docs/quantization.*.md"
+            )
 
 
 def test_onnx_runtime_int8_beats_its_own_fp32():
     """quantization: MLAS has integer GEMMs for AVX2 that need no VNNI."""
     for record, entry in applicable("quantization"):
         for name in ("int8 dynamic (ONNX Runtime)", "int8 static (ONNX Runtime)"):
-            assert speedup(record, entry, name, "ONNX Runtime fp32") > 1, f"{record['slug']}: {name}"
+            assert speedup(record, entry, name, "ONNX Runtime fp32") > 1, (
+                f"{record['slug']}: {name}"
+            )
 
 
 def test_onnx_runtime_int8_is_the_only_clear_win_without_avx512_vnni():
     for record, entry in applicable("quantization", lacks=(INT8_MM_NEEDS,)):
         ort = ("int8 dynamic (ONNX Runtime)", "int8 static (ONNX Runtime)")
         for name in ort:
-            assert speedup(record, entry, name, "fp32") > 1.3, f"{record['slug']}: {name} is not clearly faster"
+            assert speedup(record, entry, name, "fp32") > 1.3, (
+                f"{record['slug']}: {name} is not clearly faster"
+            )
         for x in entry["records"]:
             if x["variant"] not in (*ort, "fp32"):
-                assert speedup(record, entry, x["variant"], "fp32") < 1.15, \
+                assert speedup(record, entry, x["variant"], "fp32") < 1.15, (
                     f"{record['slug']}: {x['variant']} is faster than fp32; update docs/quantization.*.md"
+                )
 
 
 def test_weight_only_int8_is_no_faster_than_fp32():
@@ -213,14 +279,20 @@ def test_every_quantization_path_keeps_accuracy():
     for record, entry in applicable("quantization"):
         fp32 = variant(record, entry, "fp32")["accuracy"]
         for x in entry["records"]:
-            assert abs(variant(record, entry, x["variant"])["accuracy"] - fp32) < 0.005, f"{record['slug']}: {x['variant']}"
+            assert abs(variant(record, entry, x["variant"])["accuracy"] - fp32) < 0.005, (
+                f"{record['slug']}: {x['variant']}"
+            )
 
 
 def test_pt2e_error_on_the_mlp_can_be_large():
     """quantization: PT2E's relative error on the MLP 'can be large' (on some recorded machine)."""
-    errors = [variant(record, entry, "int8 PT2E + freezing")["relative_error"]
-              for record, entry in applicable("mlp_inference")]
-    assert any(e > 0.05 for e in errors), f"no machine shows a large PT2E error on the MLP: {errors}"
+    errors = [
+        variant(record, entry, "int8 PT2E + freezing")["relative_error"]
+        for record, entry in applicable("mlp_inference")
+    ]
+    assert any(e > 0.05 for e in errors), (
+        f"no machine shows a large PT2E error on the MLP: {errors}"
+    )
 
 
 def test_pt2e_cnn_computed_in_fp32_gains_no_more_than_compiled_fp32():
@@ -234,10 +306,14 @@ def test_pt2e_cnn_computed_in_fp32_gains_no_more_than_compiled_fp32():
             continue
         pt2e = speedup(record, entry, "int8 PT2E + freezing", "fp32 eager")
         compiled = speedup(record, entry, "fp32 compiled + freezing", "fp32 eager")
-        assert pt2e < 1.25 * compiled, f"{record['slug']}: PT2E {pt2e:.2f}x vs compiled fp32 {compiled:.2f}x"
+        assert pt2e < 1.25 * compiled, (
+            f"{record['slug']}: PT2E {pt2e:.2f}x vs compiled fp32 {compiled:.2f}x"
+        )
         checked += 1
     if not checked:
-        pytest.skip("no committed record's PT2E int8 CNN ran fp32 convolutions (with cnn_inference measured)")
+        pytest.skip(
+            "no committed record's PT2E int8 CNN ran fp32 convolutions (with cnn_inference measured)"
+        )
 
 
 def test_folded_convolutions_carry_a_bias():
@@ -252,11 +328,17 @@ def test_folded_convolutions_carry_a_bias():
 
 # ---- fusion ------------------------------------------------------------------------------------------
 
+
 def test_element_wise_fusion_moves_a_third_of_the_bytes_and_runs_faster():
     for record, entry in applicable("compile_fusion"):
-        eager, fused = variant(record, entry, "element-wise eager"), variant(record, entry, "element-wise compiled")
+        eager, fused = (
+            variant(record, entry, "element-wise eager"),
+            variant(record, entry, "element-wise compiled"),
+        )
         assert fused["bytes"] * 3 == eager["bytes"], record["slug"]
-        assert speedup(record, entry, "element-wise compiled", "element-wise eager") > 1.25, record["slug"]
+        assert speedup(record, entry, "element-wise compiled", "element-wise eager") > 1.25, record[
+            "slug"
+        ]
 
 
 def test_element_wise_chain_sits_well_below_the_bandwidth_slope():
@@ -266,7 +348,9 @@ def test_element_wise_chain_sits_well_below_the_bandwidth_slope():
         if bandwidth is None:
             continue
         triad = variant(record, bandwidth, "triad")["bytes_per_s"]
-        assert variant(record, entry, "element-wise eager")["bytes_per_s"] < 0.5 * triad, record["slug"]
+        assert variant(record, entry, "element-wise eager")["bytes_per_s"] < 0.5 * triad, record[
+            "slug"
+        ]
 
 
 def test_compiling_the_mlp_barely_changes_its_time():
@@ -282,11 +366,13 @@ def test_conv_bn_folding_gains_little_either_way():
 
 # ---- pruning -----------------------------------------------------------------------------------------
 
+
 def test_masks_do_not_help_and_removal_does():
     for record, entry in applicable("pruning"):
         sizes = {x["variant"]: x["size_bytes"] for x in entry["records"]}
-        assert 0.85 < speedup(record, entry, "masked 50%", "dense") < 1.15, \
+        assert 0.85 < speedup(record, entry, "masked 50%", "dense") < 1.15, (
             f"{record['slug']}: docs/pruning.*.md says masks run as fast as the dense model"
+        )
         assert speedup(record, entry, "channels removed 50%", "dense") > 1.25, record["slug"]
         assert sizes["masked 50%"] == sizes["dense"] > sizes["channels removed 50%"], record["slug"]
 
@@ -297,17 +383,25 @@ def test_pruning_accuracy_curve():
     for record, entry in applicable("pruning_curve"):
         c = {x["variant"]: variant(record, entry, x["variant"]) for x in entry["records"]}
         dense = c["pruned, 0%"]
-        assert abs(c["pruned + fine-tuned, 80%"]["accuracy"] - dense["accuracy"]) < 0.005, record["slug"]
+        assert abs(c["pruned + fine-tuned, 80%"]["accuracy"] - dense["accuracy"]) < 0.005, record[
+            "slug"
+        ]
         assert c["pruned, 80%"]["accuracy"] < dense["accuracy"] - 0.01, record["slug"]
         assert c["pruned, 50%"]["median_s"] > 0.95 * dense["median_s"], record["slug"]
         assert c["pruned, 50%"]["size_bytes"] > 1.9 * dense["size_bytes"], record["slug"]
         half = c["units removed + fine-tuned, 50%"]
-        assert half["median_s"] < 0.5 * dense["median_s"] and half["size_bytes"] < 0.5 * dense["size_bytes"]
+        assert (
+            half["median_s"] < 0.5 * dense["median_s"]
+            and half["size_bytes"] < 0.5 * dense["size_bytes"]
+        )
         assert 0.005 < dense["accuracy"] - half["accuracy"] < 0.02, record["slug"]
-        assert c["units removed + fine-tuned, 80%"]["accuracy"] < dense["accuracy"] - 0.05, record["slug"]
+        assert c["units removed + fine-tuned, 80%"]["accuracy"] < dense["accuracy"] - 0.05, record[
+            "slug"
+        ]
 
 
 # ---- mixed precision ---------------------------------------------------------------------------------
+
 
 def test_loss_curves_of_fp32_and_bf16_nearly_coincide():
     for record, entry in applicable("training"):
@@ -321,10 +415,13 @@ def test_loss_curves_of_fp32_and_bf16_nearly_coincide():
 def test_channels_last_speeds_up_the_cnn():
     for record, entry in applicable("cnn_inference"):
         assert speedup(record, entry, "fp32 channels_last", "fp32 eager") > 1.1, record["slug"]
-        assert speedup(record, entry, "bf16 autocast channels_last", "bf16 autocast") > 1.1, record["slug"]
+        assert speedup(record, entry, "bf16 autocast channels_last", "bf16 autocast") > 1.1, record[
+            "slug"
+        ]
 
 
 # ---- saving ------------------------------------------------------------------------------------------
+
 
 def test_mmap_and_safetensors_load_fast_with_far_less_private_memory():
     for record, entry in applicable("load"):
@@ -333,19 +430,25 @@ def test_mmap_and_safetensors_load_fast_with_far_less_private_memory():
         for name in ("mmap=True", "safetensors"):
             fast = variant(record, entry, name)
             assert fast["median_s"] < 0.5 * full["median_s"], f"{record['slug']}: {name}"
-            assert fast["private_after_read_mb"] < 0.1 * full["private_after_read_mb"], f"{record['slug']}: {name}"
+            assert fast["private_after_read_mb"] < 0.1 * full["private_after_read_mb"], (
+                f"{record['slug']}: {name}"
+            )
 
 
 # ---- torchmultimodal ---------------------------------------------------------------------------------
+
 
 def test_multimodal_compiling_gains_accuracy_stays():
     for record, entry in applicable("multimodal"):
         assert speedup(record, entry, "compiled + freezing", "fp32 eager") > 1.1, record["slug"]
         accuracy = [variant(record, entry, x["variant"])["accuracy"] for x in entry["records"]]
-        assert max(accuracy) - min(accuracy) < 0.005, f"{record['slug']}: the page says all four keep the same accuracy"
+        assert max(accuracy) - min(accuracy) < 0.005, (
+            f"{record['slug']}: the page says all four keep the same accuracy"
+        )
 
 
 # ---- cpu/onednn --------------------------------------------------------------------------------------
+
 
 def test_capped_at_sse41_the_convolution_is_jit_sse41():
     for record, entry in applicable("isa_ladder"):
@@ -357,12 +460,28 @@ def test_capped_at_sse41_the_convolution_is_jit_sse41():
 
 FENCED = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
 INLINE_CODE = re.compile(r"`[^`\n]+`")
-SKIP_REASON = re.compile(r'<!--\s*pytest\.mark\.skip\(reason="([^"]+)"\)\s*-->')  # shown on the page
+SKIP_REASON = re.compile(
+    r'<!--\s*pytest\.mark\.skip\(reason="([^"]+)"\)\s*-->'
+)  # shown on the page
 COMMENT = re.compile(r"<!--.*?-->", re.S)
-BY_HAND = [re.compile(p) for p in (
-    r"(?i)\bbuild machine\b", r"(?i)\bmachine that builds\b", r"(?i)\bon this machine\b", r"(?i)\bthis machine has\b",
-    r"(?i)\bmeasured here\b", r"\bEPYC\b",
-    "构建机", "在本机上", "在本机实测", "本机上的", "这台机器上", "这台机器没有", "这台 CPU")]
+BY_HAND = [
+    re.compile(p)
+    for p in (
+        r"(?i)\bbuild machine\b",
+        r"(?i)\bmachine that builds\b",
+        r"(?i)\bon this machine\b",
+        r"(?i)\bthis machine has\b",
+        r"(?i)\bmeasured here\b",
+        r"\bEPYC\b",
+        "构建机",
+        "在本机上",
+        "在本机实测",
+        "本机上的",
+        "这台机器上",
+        "这台机器没有",
+        "这台 CPU",
+    )
+]
 
 
 def prose(page) -> str:
@@ -377,15 +496,23 @@ def test_no_page_describes_a_machine_by_hand():
     found = []
     for page in all_pages():
         for n, line in enumerate(prose(page).splitlines(), 1):
-            found += [f"{rel(page)}: “{m.group(0)}” in: {line.strip()[:90]}" for p in BY_HAND for m in p.finditer(line)]
-    assert not found, ("render the sentence from the records (render:bench-ratio) or make it a general statement "
-                       "tested here:\n" + "\n".join(found))
+            found += [
+                f"{rel(page)}: “{m.group(0)}” in: {line.strip()[:90]}"
+                for p in BY_HAND
+                for m in p.finditer(line)
+            ]
+    assert not found, (
+        "render the sentence from the records (render:bench-ratio) or make it a general statement "
+        "tested here:\n" + "\n".join(found)
+    )
 
 
 def test_the_by_hand_check_sees_prose_and_skip_reasons_only(tmp_path):
     page = tmp_path / "probe.en.md"
-    page.write_text('On this machine it is fast.\n\n```text\nAMD EPYC\n```\n\n`build machine`\n'
-                    '<!-- render:x build machine -->\n<!-- pytest.mark.skip(reason="the build machine has no GPU") -->\n')
+    page.write_text(
+        "On this machine it is fast.\n\n```text\nAMD EPYC\n```\n\n`build machine`\n"
+        '<!-- render:x build machine -->\n<!-- pytest.mark.skip(reason="the build machine has no GPU") -->\n'
+    )
     text = prose(page)
     assert "On this machine" in text and "EPYC" not in text and text.count("build machine") == 1
 

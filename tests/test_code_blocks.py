@@ -15,12 +15,23 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import (
+    PYTHON_FENCE,
+    ROOT,
+    all_pages,
+    expand_includes,
+    extract_blocks,
+    rel,
+    run_block,
+    run_python_code,
+)
 
 from sitetools import make_outputs, outputs
-from helpers import PYTHON_FENCE, ROOT, all_pages, expand_includes, extract_blocks, rel, run_block, run_python_code
 
 INCLUDE_LINE = re.compile(r"""^\s*-{1,}8<-{1,}\s+["']snippets/[^"']+["']\s*$""")
-OUTPUT_LINE = re.compile(r"""^([ \t]*)-{1,}8<-{1,}[ \t]+["']docs/outputs/([\w/]+)\.txt["'][ \t]*$""", re.M)
+OUTPUT_LINE = re.compile(
+    r"""^([ \t]*)-{1,}8<-{1,}[ \t]+["']docs/outputs/([\w/]+)\.txt["'][ \t]*$""", re.M
+)
 NAME_MARK = "@shown-output:"
 KINDS = outputs.load_kinds()
 
@@ -35,9 +46,15 @@ def page_blocks(page: Path, root: Path = ROOT) -> list[tuple[object, str | None]
     repository, or a copy of it, whose files the includes read."""
     text = page.read_text(encoding="utf-8")
     rendered = python_blocks(text, root)
-    named = python_blocks(OUTPUT_LINE.sub(lambda m: f"{m.group(1)}{NAME_MARK}{m.group(2)}", text), root)
-    names = [b.expected_output.strip()[len(NAME_MARK):] if (b.expected_output or "").strip().startswith(NAME_MARK)
-             else None for b in named]
+    named = python_blocks(
+        OUTPUT_LINE.sub(lambda m: f"{m.group(1)}{NAME_MARK}{m.group(2)}", text), root
+    )
+    names = [
+        b.expected_output.strip()[len(NAME_MARK) :]
+        if (b.expected_output or "").strip().startswith(NAME_MARK)
+        else None
+        for b in named
+    ]
     return list(zip(rendered, names))
 
 
@@ -79,9 +96,13 @@ def check_block(block, name: str | None, where: str) -> None:
     """Run the block (once per session) and compare its printed output with the shown one, if any."""
     kind = None
     if block.expected_output is not None:
-        assert name, (f"{where}: a shown output must be an include of docs/outputs/<area>/<name>.txt, "
-                      f"recorded by `make outputs`, not text written by hand")
-        assert name in KINDS, f"{where}: docs/outputs/{name}.txt has no kind in {outputs.KINDS_FILE.name}"
+        assert name, (
+            f"{where}: a shown output must be an include of docs/outputs/<area>/<name>.txt, "
+            f"recorded by `make outputs`, not text written by hand"
+        )
+        assert name in KINDS, (
+            f"{where}: docs/outputs/{name}.txt has no kind in {outputs.KINDS_FILE.name}"
+        )
         kind = KINDS[name]
     if reason := why_not_run(block, name, where):
         pytest.skip(reason)
@@ -118,8 +139,13 @@ def test_every_output_is_shown_declared_and_recorded():
     recorded = outputs.recorded_outputs()
     missing, orphans = outputs.undeclared(KINDS, recorded)
     assert not missing, f"declare the kind of {missing} in docs/outputs/{outputs.KINDS_FILE.name}"
-    assert not orphans, f"docs/outputs/{outputs.KINDS_FILE.name} declares {orphans}, which are not recorded"
-    shown = {p.relative_to(outputs.OUTPUTS).with_suffix("").as_posix() for p in make_outputs.referenced_outputs()}
+    assert not orphans, (
+        f"docs/outputs/{outputs.KINDS_FILE.name} declares {orphans}, which are not recorded"
+    )
+    shown = {
+        p.relative_to(outputs.OUTPUTS).with_suffix("").as_posix()
+        for p in make_outputs.referenced_outputs()
+    }
     assert set(recorded) == shown, f"recorded but shown by no page: {sorted(set(recorded) - shown)}"
 
 
@@ -133,8 +159,11 @@ def mutations(text: str, kind: outputs.Kind):
     """Every copy of text with one word or one integer changed, outside the parts the kind masks."""
     masked = outputs.normalise(text, kind)
     words = [(m.start(), m.end(), "Xx") for m in re.finditer(r"(?<![\d.])[A-Za-z_]{2,}", text)]
-    integers = [(m.start(), m.end(), "7" + m.group()) for m in outputs.NUMBER.finditer(text)
-                if re.fullmatch(r"[-+]?\d+", m.group())]
+    integers = [
+        (m.start(), m.end(), "7" + m.group())
+        for m in outputs.NUMBER.finditer(text)
+        if re.fullmatch(r"[-+]?\d+", m.group())
+    ]
     for start, end, replacement in words + integers:
         changed = text[:start] + replacement + text[end:]
         if outputs.normalise(changed, kind) != masked:  # the change lies outside a masked part
@@ -152,7 +181,8 @@ def test_changing_a_word_of_a_shown_output_fails_the_comparison(name):
     for word, changed in mutations(text, kind):
         problem = outputs.mismatch(changed, text, kind)
         assert problem and "make outputs" in problem and "\n-" in problem and "\n+" in problem, (
-            f"{name}: changing {word!r} went unnoticed")
+            f"{name}: changing {word!r} went unnoticed"
+        )
         checked += 1
     assert checked >= 3, f"{name}: too little of the output is compared ({checked} words)"
 
@@ -166,18 +196,25 @@ def test_a_changed_output_file_fails_its_block(tmp_path):
     text = changed.read_text(encoding="utf-8")
     changed.write_text(text.replace("symmetric int8", "symmetric uint8"), encoding="utf-8")
     page = ROOT / "docs" / "quantization.en.md"
-    index, (block, name) = next((i, b) for i, b in enumerate(page_blocks(page, tmp_path))
-                                if b[1] == "quantization/affine")
+    index, (block, name) = next(
+        (i, b) for i, b in enumerate(page_blocks(page, tmp_path)) if b[1] == "quantization/affine"
+    )
     with pytest.raises(pytest.fail.Exception) as failed:
         check_block(block, name, f"{rel(page)} block {index}")
     assert "\n-symmetric uint8:" in str(failed.value) and "\n+symmetric int8:" in str(failed.value)
-    check_block(page_blocks(page)[index][0], name, "the same block with the committed output")  # passes
+    check_block(
+        page_blocks(page)[index][0], name, "the same block with the committed output"
+    )  # passes
 
 
 def test_a_stale_output_fails_with_a_diff_and_the_command():
     """What a contributor sees when a shown output is out of date: a unified diff, the re-record command."""
-    block, name = next(b for p, i in CASES for b in [page_blocks(p)[i]] if b[1] == "quantization/affine")
-    stale = dataclasses.replace(block, expected_output=block.expected_output.replace("zero point 85", "zero point 86"))
+    block, name = next(
+        b for p, i in CASES for b in [page_blocks(p)[i]] if b[1] == "quantization/affine"
+    )
+    stale = dataclasses.replace(
+        block, expected_output=block.expected_output.replace("zero point 85", "zero point 86")
+    )
     with pytest.raises(pytest.fail.Exception) as failed:
         check_block(stale, name, "quantization/affine's block")
     message = str(failed.value)
@@ -186,47 +223,77 @@ def test_a_stale_output_fails_with_a_diff_and_the_command():
     assert "`make outputs`" in message
 
 
-@pytest.mark.parametrize(("mask", "text", "masked"), [
-    ("timings", "one step took 12.3 ms, all 1.2 s", "one step took <time>, all <time>"),
-    ("throughputs", "gemm 45.6 GFLOP/s, copy 12.1 GB/s", "gemm <throughput>, copy <throughput>"),
-    ("cpu_name", "CPU: Intel(R) Xeon(R) Processor, 16 logical cores", "CPU: <cpu>, <n> logical cores"),
-    ("isa_list", "  AMX       AMX-TILE, AMX-BF16\noneDNN dispatches to: Intel AVX2",
-     "  AMX       <extensions>\noneDNN dispatches to: <isa>"),
-    ("isa_kernels", "default:\n  isa:Intel AVX2\n  reorder jit:uni\nONEDNN_MAX_CPU_ISA=SSE41:\n  isa:Intel SSE4.1",
-     "default:\n  <the kernels oneDNN ran at this CPU's best ISA>\nONEDNN_MAX_CPU_ISA=SSE41:\n  isa:Intel SSE4.1"),
-    ("addresses", "<object at 0x7f3a2c1d4e10>", "<object at <address>>"),
-])
+@pytest.mark.parametrize(
+    ("mask", "text", "masked"),
+    [
+        ("timings", "one step took 12.3 ms, all 1.2 s", "one step took <time>, all <time>"),
+        (
+            "throughputs",
+            "gemm 45.6 GFLOP/s, copy 12.1 GB/s",
+            "gemm <throughput>, copy <throughput>",
+        ),
+        (
+            "cpu_name",
+            "CPU: Intel(R) Xeon(R) Processor, 16 logical cores",
+            "CPU: <cpu>, <n> logical cores",
+        ),
+        (
+            "isa_list",
+            "  AMX       AMX-TILE, AMX-BF16\noneDNN dispatches to: Intel AVX2",
+            "  AMX       <extensions>\noneDNN dispatches to: <isa>",
+        ),
+        (
+            "isa_kernels",
+            "default:\n  isa:Intel AVX2\n  reorder jit:uni\nONEDNN_MAX_CPU_ISA=SSE41:\n  isa:Intel SSE4.1",
+            "default:\n  <the kernels oneDNN ran at this CPU's best ISA>\nONEDNN_MAX_CPU_ISA=SSE41:\n  isa:Intel SSE4.1",
+        ),
+        ("addresses", "<object at 0x7f3a2c1d4e10>", "<object at <address>>"),
+    ],
+)
 def test_each_mask_replaces_only_what_it_names(mask, text, masked):
     assert outputs.normalise(text, outputs.Kind("t/t", "host", masks=(mask,))) == masked
-    assert outputs.normalise("loss 1.3882 after 3 steps", outputs.Kind("t/t", "host", masks=(mask,))) == (
-        "loss 1.3882 after 3 steps")
+    assert outputs.normalise(
+        "loss 1.3882 after 3 steps", outputs.Kind("t/t", "host", masks=(mask,))
+    ) == ("loss 1.3882 after 3 steps")
 
 
-@pytest.mark.parametrize(("shown", "printed", "agrees"), [
-    ("accuracy 94.4%", "accuracy 94.9%", True),          # percent: within 0.5 points
-    ("accuracy 94.4%", "accuracy 95.0%", False),
-    ("error 7.2e-07", "error 1.2e-06", True),            # scientific: within abs 1e-6
-    ("error 7.2e-07", "error 2.2e-06", False),
-    ("loss 1.3882", "loss 1.3883", False),               # decimal: not in this tolerance, so exact
-    ("3 of 4 rows", "2 of 4 rows", False),               # integers: always exact
-    ("accuracy 94.4%", "precision 94.4%", False),        # words: always exact
-    ("a 1.0e-07\nb", "a 1.0e-07", False),               # layout: always exact
-])
+@pytest.mark.parametrize(
+    ("shown", "printed", "agrees"),
+    [
+        ("accuracy 94.4%", "accuracy 94.9%", True),  # percent: within 0.5 points
+        ("accuracy 94.4%", "accuracy 95.0%", False),
+        ("error 7.2e-07", "error 1.2e-06", True),  # scientific: within abs 1e-6
+        ("error 7.2e-07", "error 2.2e-06", False),
+        ("loss 1.3882", "loss 1.3883", False),  # decimal: not in this tolerance, so exact
+        ("3 of 4 rows", "2 of 4 rows", False),  # integers: always exact
+        ("accuracy 94.4%", "precision 94.4%", False),  # words: always exact
+        ("a 1.0e-07\nb", "a 1.0e-07", False),  # layout: always exact
+    ],
+)
 def test_tolerance_moves_only_the_declared_numbers(shown, printed, agrees):
-    kind = outputs.Kind("t/t", "host", tolerance={"percent": {"abs": 0.5}, "scientific": {"abs": 1e-6}})
+    kind = outputs.Kind(
+        "t/t", "host", tolerance={"percent": {"abs": 0.5}, "scientific": {"abs": 1e-6}}
+    )
     assert (outputs.mismatch(shown, printed, kind) is None) == agrees
 
 
-@pytest.mark.parametrize(("entry", "message"), [
-    ({"kind": "exact", "masks": ["timings"]}, "should not be valid"),
-    ({"kind": "host", "masks": ["timings"]}, "'why' is a required property"),
-    ({"kind": "host", "why": "it varies a lot", "masks": ["everything"]}, "is not one of"),
-    ({"kind": "host", "why": "it varies a lot"}, "is not valid under any of the given schemas"),
-    ({"kind": "host", "why": "it varies a lot", "tolerance": {"decimal": {"rel": 1.0}}}, "greater than the maximum"),
-    ({"kind": "sometimes"}, "is not one of"),
-])
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"kind": "exact", "masks": ["timings"]}, "should not be valid"),
+        ({"kind": "host", "masks": ["timings"]}, "'why' is a required property"),
+        ({"kind": "host", "why": "it varies a lot", "masks": ["everything"]}, "is not one of"),
+        ({"kind": "host", "why": "it varies a lot"}, "is not valid under any of the given schemas"),
+        (
+            {"kind": "host", "why": "it varies a lot", "tolerance": {"decimal": {"rel": 1.0}}},
+            "greater than the maximum",
+        ),
+        ({"kind": "sometimes"}, "is not one of"),
+    ],
+)
 def test_a_bad_declaration_is_refused_naming_the_output(tmp_path, entry, message):
     import yaml
+
     bad = tmp_path / "kinds.yml"
     bad.write_text(yaml.safe_dump({"intro/workloads": entry}), encoding="utf-8")
     with pytest.raises(ValueError, match="intro/workloads") as refused:
@@ -234,10 +301,13 @@ def test_a_bad_declaration_is_refused_naming_the_output(tmp_path, entry, message
     assert message in str(refused.value)
 
 
-@pytest.mark.parametrize("code", [
-    "import torch; torch.cpu.amp.autocast()",                       # torch: FutureWarning
-    "import warnings; warnings.warn('old', DeprecationWarning)",   # Python: DeprecationWarning
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import torch; torch.cpu.amp.autocast()",  # torch: FutureWarning
+        "import warnings; warnings.warn('old', DeprecationWarning)",  # Python: DeprecationWarning
+    ],
+)
 def test_a_block_calling_a_deprecated_api_fails(code):
     result = run_python_code(code)
     assert result.returncode != 0 and "Warning" in result.stderr

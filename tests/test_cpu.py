@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from helpers import load_snippet
+
 from sitetools import site_data
 
 detect = load_snippet("cpu/detect_isa")
@@ -22,21 +22,56 @@ ON_X86_LINUX = sys.platform == "linux" and platform.machine() == "x86_64"
 HOST_FLAGS = detect.cpu_flags(Path("/proc/cpuinfo").read_text()) if ON_X86_LINUX else set()
 
 PENTIUM4 = "processor\t: 0\nmodel name\t: Intel(R) Pentium(R) 4 CPU 2.80GHz\nflags\t\t: fpu mmx fxsr sse sse2 ht\n"
-ZEN4 = ("processor\t: 0\nmodel name\t: AMD Ryzen 9 7950X 16-Core Processor\nflags\t\t: fpu mmx fxsr sse sse2 mmxext "
-        "pni ssse3 fma sse4_1 sse4_2 sse4a aes avx f16c avx2 avx512f avx512dq avx512ifma avx512cd avx512bw avx512vl "
-        "avx512_bf16 avx512vbmi avx512_vbmi2 avx512_vnni avx512_bitalg avx512_vpopcntdq\n")
+ZEN4 = (
+    "processor\t: 0\nmodel name\t: AMD Ryzen 9 7950X 16-Core Processor\nflags\t\t: fpu mmx fxsr sse sse2 mmxext "
+    "pni ssse3 fma sse4_1 sse4_2 sse4a aes avx f16c avx2 avx512f avx512dq avx512ifma avx512cd avx512bw avx512vl "
+    "avx512_bf16 avx512vbmi avx512_vbmi2 avx512_vnni avx512_bitalg avx512_vpopcntdq\n"
+)
 ARM = "processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics\nCPU implementer\t: 0x41\n"
 
 
 # ---- the data -------------------------------------------------------------------------------
 
+
 def test_isa_table_has_every_required_extension():
     names = {e["name"] for e in ENTRIES}
-    required = {"MMX", "SSE", "SSE2", "SSE3", "SSSE3", "SSE4.1", "SSE4.2", "SSE4a", "3DNow!", "AVX", "AVX2", "FMA3",
-                "FMA4", "XOP", "F16C", "AVX-512 F", "AVX-512 CD", "AVX-512 BW", "AVX-512 DQ", "AVX-512 VL",
-                "AVX-512 IFMA", "AVX-512 VBMI", "AVX-512 VBMI2", "AVX-512 VNNI", "AVX-512 BF16", "AVX-512 FP16",
-                "AVX-512 BITALG", "AVX-512 VPOPCNTDQ", "AVX-VNNI", "AMX-TILE", "AMX-BF16", "AMX-INT8", "AMX-FP16",
-                "AMX-COMPLEX", "AVX10.1"}
+    required = {
+        "MMX",
+        "SSE",
+        "SSE2",
+        "SSE3",
+        "SSSE3",
+        "SSE4.1",
+        "SSE4.2",
+        "SSE4a",
+        "3DNow!",
+        "AVX",
+        "AVX2",
+        "FMA3",
+        "FMA4",
+        "XOP",
+        "F16C",
+        "AVX-512 F",
+        "AVX-512 CD",
+        "AVX-512 BW",
+        "AVX-512 DQ",
+        "AVX-512 VL",
+        "AVX-512 IFMA",
+        "AVX-512 VBMI",
+        "AVX-512 VBMI2",
+        "AVX-512 VNNI",
+        "AVX-512 BF16",
+        "AVX-512 FP16",
+        "AVX-512 BITALG",
+        "AVX-512 VPOPCNTDQ",
+        "AVX-VNNI",
+        "AMX-TILE",
+        "AMX-BF16",
+        "AMX-INT8",
+        "AMX-FP16",
+        "AMX-COMPLEX",
+        "AVX10.1",
+    }
     assert required <= names and len(ENTRIES) >= 30
 
 
@@ -51,21 +86,57 @@ def test_isa_facts_that_the_seed_got_wrong_are_right():
 
 def test_isa_flags_follow_the_kernel_naming():
     # names as arch/x86/include/asm/cpufeatures.h prints them (a representative list checked by hand)
-    kernel_names = {"mmx", "mmxext", "3dnow", "sse", "sse2", "pni", "ssse3", "sse4_1", "sse4_2", "sse4a", "aes", "avx",
-                    "f16c", "fma", "fma4", "xop", "avx2", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl",
-                    "avx512ifma", "avx512vbmi", "avx512_vbmi2", "avx512_bitalg", "avx512_vpopcntdq", "avx512_vnni",
-                    "avx512_bf16", "avx512_fp16", "avx_vnni", "amx_tile", "amx_bf16", "amx_int8", "amx_fp16"}
+    kernel_names = {
+        "mmx",
+        "mmxext",
+        "3dnow",
+        "sse",
+        "sse2",
+        "pni",
+        "ssse3",
+        "sse4_1",
+        "sse4_2",
+        "sse4a",
+        "aes",
+        "avx",
+        "f16c",
+        "fma",
+        "fma4",
+        "xop",
+        "avx2",
+        "avx512f",
+        "avx512cd",
+        "avx512bw",
+        "avx512dq",
+        "avx512vl",
+        "avx512ifma",
+        "avx512vbmi",
+        "avx512_vbmi2",
+        "avx512_bitalg",
+        "avx512_vpopcntdq",
+        "avx512_vnni",
+        "avx512_bf16",
+        "avx512_fp16",
+        "avx_vnni",
+        "amx_tile",
+        "amx_bf16",
+        "amx_int8",
+        "amx_fp16",
+    }
     flags = {f for e in ENTRIES for f in e["flags"]}
     assert flags <= kernel_names, f"not kernel flag names: {flags - kernel_names}"
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("announced", "2011-13", "announced date"),
-    ("announced", "2011-02-30", "announced date"),
-    ("flags", ["AVX2"], "lower-case"),
-    ("width_bits", 300, "width_bits"),
-    ("dtypes", ["fp64"], "dtypes"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("announced", "2011-13", "announced date"),
+        ("announced", "2011-02-30", "announced date"),
+        ("flags", ["AVX2"], "lower-case"),
+        ("width_bits", 300, "width_bits"),
+        ("dtypes", ["fp64"], "dtypes"),
+    ],
+)
 def test_isa_schema_rejects_bad_entries(field, value, message):
     entries = copy.deepcopy(ENTRIES)
     entries[16][field] = value
@@ -94,6 +165,7 @@ def test_rendered_table_has_a_row_per_entry_in_each_language():
 
 
 # ---- detection --------------------------------------------------------------------------------
+
 
 def test_detects_an_old_sse_only_cpu():
     assert detect.supported(ENTRIES, detect.cpu_flags(PENTIUM4)) == ["MMX", "SSE", "SSE2"]
@@ -133,10 +205,17 @@ def test_this_machine_is_detected():
         assert "AVX-512 F" in found
     if "amx_bf16" in HOST_FLAGS:
         assert "AMX-BF16" in found
-    assert torch.backends.cpu.get_cpu_capability() in ("DEFAULT", "AVX2", "AVX512", "ZVECTOR", "NO AVX")
+    assert torch.backends.cpu.get_cpu_capability() in (
+        "DEFAULT",
+        "AVX2",
+        "AVX512",
+        "ZVECTOR",
+        "NO AVX",
+    )
 
 
 # ---- oneDNN ---------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def onednn_default():
@@ -169,6 +248,7 @@ def test_amx_detection_reads_the_implementation_field():
 
 # ---- GEMM and bandwidth snippets ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("dtype", gemm.DTYPES)
 def test_gemm_matches_a_float64_reference(dtype):
     a, b = gemm.gemm_operands(64, dtype)
@@ -179,7 +259,7 @@ def test_gemm_matches_a_float64_reference(dtype):
     else:
         tolerance = 1e-5 if dtype == "fp32" else 1e-2
         assert ((c.double() - reference).norm() / reference.norm()) < tolerance
-    assert gemm.gemm_ops(64) == 2 * 64 ** 3
+    assert gemm.gemm_ops(64) == 2 * 64**3
 
 
 def test_triad_computes_and_counts_bytes():

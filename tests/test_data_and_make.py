@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from helpers import ROOT
+
 from sitetools import site_data
 
 
@@ -18,7 +18,9 @@ def test_glossary_is_valid_and_unique():
 
 
 def test_glossary_validation_rejects_bad_entries(tmp_path, monkeypatch):
-    (tmp_path / "glossary.yml").write_text("- {id: a, zh: 甲, en: a, def_zh: '', def_en: x}\n", encoding="utf-8")
+    (tmp_path / "glossary.yml").write_text(
+        "- {id: a, zh: 甲, en: a, def_zh: '', def_en: x}\n", encoding="utf-8"
+    )
     monkeypatch.setattr(site_data, "DATA", tmp_path)
     site_data.glossary.cache_clear()
     try:
@@ -29,7 +31,9 @@ def test_glossary_validation_rejects_bad_entries(tmp_path, monkeypatch):
 
 
 def test_tested_versions_come_from_the_lock_file():
-    versions = dict(site_data.tested_versions([ROOT / "snippets" / "saving" / "state_dict_keys.py"]))
+    versions = dict(
+        site_data.tested_versions([ROOT / "snippets" / "saving" / "state_dict_keys.py"])
+    )
     assert versions["torch"] == site_data.locked_versions()["torch"] == "2.13.0"
     assert "Python" in versions
 
@@ -44,11 +48,19 @@ def test_requirements_pin_every_direct_dependency():
         line = line.split("#")[0].strip()
         if "==" in line:
             name, version = line.split("==")
-            assert lock.get(name.lower()) == version, f"requirements.lock disagrees with requirements.txt on {name}"
+            assert lock.get(name.lower()) == version, (
+                f"requirements.lock disagrees with requirements.txt on {name}"
+            )
 
 
 def make(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_make_says_what_is_missing_when_python_is_wrong():

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 import torch
+from helpers import load_snippet
 from torch import nn
 from torch.nn.utils import prune as torch_prune
-
-from helpers import load_snippet
 
 fold = load_snippet("fusion/conv_bn_fold")
 compile_fusion = load_snippet("fusion/compile_fusion")
@@ -19,7 +18,12 @@ def test_folding_by_hand_equals_conv_then_bn():
     torch.manual_seed(0)
     conv, bn = nn.Conv2d(3, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6)
     with torch.no_grad():
-        bn.running_mean.uniform_(-1, 1), bn.running_var.uniform_(0.5, 2), bn.weight.uniform_(0.5, 2), bn.bias.uniform_(-1, 1)
+        (
+            bn.running_mean.uniform_(-1, 1),
+            bn.running_var.uniform_(0.5, 2),
+            bn.weight.uniform_(0.5, 2),
+            bn.bias.uniform_(-1, 1),
+        )
     conv.eval(), bn.eval()
     x = torch.randn(2, 3, 8, 8)
     with torch.no_grad():
@@ -34,6 +38,7 @@ def test_fold_all_removes_every_batchnorm_and_keeps_outputs():
     with torch.no_grad():
         reference = model(x)
         import copy
+
         folded = fold.fold_all(copy.deepcopy(model))
         assert not any(isinstance(m, nn.BatchNorm2d) for m in folded.modules())
         assert torch.allclose(folded(x), reference, atol=1e-4)
@@ -61,7 +66,9 @@ def test_removed_units_are_the_weakest_and_the_rest_is_unchanged():
         first.weight[2] *= 0.01  # unit 2 is clearly the weakest
     new_first, new_second = prune.remove_hidden_units(first, second, amount=1 / 6)
     kept = [0, 1, 3, 4, 5]
-    assert torch.equal(new_first.weight, first.weight[kept]) and torch.equal(new_second.weight, second.weight[:, kept])
+    assert torch.equal(new_first.weight, first.weight[kept]) and torch.equal(
+        new_second.weight, second.weight[:, kept]
+    )
 
 
 # ---- torch.fx folding and Inductor's generated code --------------------------------------------
@@ -74,7 +81,11 @@ def _with_statistics(model: nn.Module) -> nn.Module:
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, nn.BatchNorm2d):
-                m.running_mean.uniform_(-1, 1), m.running_var.uniform_(0.5, 2), m.weight.uniform_(0.5, 2)
+                (
+                    m.running_mean.uniform_(-1, 1),
+                    m.running_var.uniform_(0.5, 2),
+                    m.weight.uniform_(0.5, 2),
+                )
     return model.eval()
 
 
@@ -86,7 +97,9 @@ def test_fx_folds_every_conv_bn_called_in_forward():
     assert not any(isinstance(m, nn.BatchNorm2d) for m in fused.modules())
     with torch.no_grad():
         assert torch.allclose(fused(x), model(x), atol=1e-5)
-    assert any(isinstance(m, nn.BatchNorm2d) for m in model.modules()), "the original must be untouched"
+    assert any(isinstance(m, nn.BatchNorm2d) for m in model.modules()), (
+        "the original must be untouched"
+    )
 
 
 class ConvUsedTwice(nn.Module):
@@ -117,15 +130,21 @@ def test_inductor_code_shows_what_freezing_changes():
     frozen = inspect.summary(inspect.generated_code(model, x, freezing=True))
     assert plain["library calls"].get("extern_kernels.addmm") == 2, plain
     assert any("relu" in k for k in plain["fused C++ kernels"]), plain
-    assert "extern_kernels.addmm" not in frozen["library calls"], "freezing should prepack the weights"
+    assert "extern_kernels.addmm" not in frozen["library calls"], (
+        "freezing should prepack the weights"
+    )
     assert frozen != plain
 
 
 def test_summary_parses_kernels_and_calls():
-    code = ("cpp_fused_addmm_relu_0 = async_compile.cpp_pybinding(...)\n"
-            "buf0 = extern_kernels.addmm(a, b, c)\nbuf1 = torch.ops.mkldnn._linear_pointwise.default(x, w, b, 'relu')\n")
-    assert inspect.summary(code) == {"fused C++ kernels": ["cpp_fused_addmm_relu_0"],
-                                     "library calls": {"extern_kernels.addmm": 1, "torch.ops.mkldnn._linear_pointwise": 1}}
+    code = (
+        "cpp_fused_addmm_relu_0 = async_compile.cpp_pybinding(...)\n"
+        "buf0 = extern_kernels.addmm(a, b, c)\nbuf1 = torch.ops.mkldnn._linear_pointwise.default(x, w, b, 'relu')\n"
+    )
+    assert inspect.summary(code) == {
+        "fused C++ kernels": ["cpp_fused_addmm_relu_0"],
+        "library calls": {"extern_kernels.addmm": 1, "torch.ops.mkldnn._linear_pointwise": 1},
+    }
 
 
 # ---- the prune API and the accuracy curve ------------------------------------------------------------
@@ -156,7 +175,9 @@ def test_structured_prune_zeroes_whole_rows_with_the_smallest_norm():
 
 def test_global_prune_hits_the_target_overall_and_small_layers_hardest():
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 4))
+    model = nn.Sequential(
+        nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 4)
+    )
     with torch.no_grad():
         model[2].weight.mul_(0.1)
     prune_api.prune_global(model, 0.5)
@@ -164,7 +185,9 @@ def test_global_prune_hits_the_target_overall_and_small_layers_hardest():
     total = sum(m.weight.numel() for m in linears)
     zeros = sum((m.weight == 0).sum().item() for m in linears)
     assert zeros == round(0.5 * total)
-    assert prune_api.sparsity(linears[1].weight) > max(prune_api.sparsity(linears[0].weight), prune_api.sparsity(linears[2].weight))
+    assert prune_api.sparsity(linears[1].weight) > max(
+        prune_api.sparsity(linears[0].weight), prune_api.sparsity(linears[2].weight)
+    )
 
 
 def test_remove_makes_pruning_permanent_and_restores_the_size():
@@ -173,7 +196,9 @@ def test_remove_makes_pruning_permanent_and_restores_the_size():
     dense = prune_api.state_bytes(model)
     prune_api.prune_global(model, 0.5)
     masks = sum(m.weight.numel() * 4 for m in model if isinstance(m, nn.Linear))
-    assert prune_api.state_bytes(model) == dense + masks, "weight_orig and weight_mask are both stored"
+    assert prune_api.state_bytes(model) == dense + masks, (
+        "weight_orig and weight_mask are both stored"
+    )
     zeros_before = [(m.weight == 0).sum().item() for m in model if isinstance(m, nn.Linear)]
     prune_api.make_permanent(model)
     assert prune_api.state_bytes(model) == dense

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-from torch import nn
-
 from helpers import load_snippet, run_snippet
+from torch import nn
 
 autocast = load_snippet("mixed_precision/autocast_dtypes")
 inference = load_snippet("mixed_precision/bf16_inference")
@@ -74,7 +73,10 @@ def test_converting_once_gives_the_same_result_as_converting_each_op():
 
 def test_cross_entropy_is_more_accurate_reduced_in_fp32():
     g = torch.Generator().manual_seed(0)
-    logits, target = torch.randn(16, 4000, generator=g) * 4, torch.randint(0, 4000, (16,), generator=g)
+    logits, target = (
+        torch.randn(16, 4000, generator=g) * 4,
+        torch.randint(0, 4000, (16,), generator=g),
+    )
     reference = torch.nn.functional.cross_entropy(logits.to(torch.bfloat16).double(), target).item()
     bf16_error = abs(tricks.loss_in_bf16(logits, target).item() - reference)
     fp32_error = abs(tricks.loss_in_fp32(logits, target).item() - reference)
@@ -89,18 +91,20 @@ def test_fp16_training_on_cpu_with_grad_scaler_learns():
 def test_grad_scaler_skips_a_step_whose_gradients_overflow():
     model = nn.Linear(2, 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    scaler = torch.amp.GradScaler("cpu", init_scale=2.0 ** 16)
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0**16)
     before = model.weight.detach().clone()
     loss = model(torch.tensor([[1e38, 1e38]])).sum()  # the scaled gradient overflows to inf
     scaler.scale(loss).backward()
     scaler.step(optimizer)
     scaler.update()
-    assert torch.equal(model.weight, before) and scaler.get_scale() == 2.0 ** 15
+    assert torch.equal(model.weight, before) and scaler.get_scale() == 2.0**15
 
 
 def test_cuda_variant_says_why_it_skips():
     if torch.cuda.is_available():
-        pytest.skip("this machine has a CUDA GPU: the snippet's cuda line is a real run, not the reason it skips")
+        pytest.skip(
+            "this machine has a CUDA GPU: the snippet's cuda line is a real run, not the reason it skips"
+        )
     out = run_snippet("mixed_precision/amp_fp16")  # the same run as the page's code-block test
     assert out.returncode == 0, out.stderr[-2000:]
     assert "cuda: skipped - no NVIDIA GPU" in out.stdout

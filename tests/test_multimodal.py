@@ -7,7 +7,6 @@ import sys
 
 import pytest
 import torch
-
 from helpers import load_snippet
 
 fusion = load_snippet("multimodal/late_fusion")
@@ -27,8 +26,13 @@ def test_pip_check_reports_exactly_the_two_documented_conflicts():
 
 def test_what_imports_and_what_needs_torchvision():
     ok, failed = what_imports.import_every_module()
-    for name in ("models.late_fusion", "models.two_tower", "modules.fusions.concat_fusion",
-                 "modules.encoders.embedding_encoder", "modules.losses.contrastive_loss_with_temperature"):
+    for name in (
+        "models.late_fusion",
+        "models.two_tower",
+        "modules.fusions.concat_fusion",
+        "modules.encoders.embedding_encoder",
+        "modules.losses.contrastive_loss_with_temperature",
+    ):
         assert f"torchmultimodal.{name}" in ok
     assert "torchmultimodal.models.clip.model" in failed
     assert set(failed.values()) <= {"torchvision", "torchaudio"}, failed
@@ -41,7 +45,9 @@ def test_contrastive_loss_matches_the_hand_written_one_on_normalised_embeddings(
     loss_fn = contrastive.ContrastiveLossWithTemperature()
     with torch.no_grad():
         library = loss_fn(a, b)
-        assert torch.allclose(library, contrastive.clip_loss(a, b, loss_fn.logit_scale.item()), atol=1e-5)
+        assert torch.allclose(
+            library, contrastive.clip_loss(a, b, loss_fn.logit_scale.item()), atol=1e-5
+        )
         shuffled = b[torch.randperm(16, generator=g)]
         assert loss_fn(a, shuffled) > library, "wrong pairs must cost more than right ones"
 
@@ -67,10 +73,17 @@ def test_every_technique_keeps_the_answers(trained):
     model, test_x, test_y = trained
     base = fusion.accuracy(model, test_x, test_y)
     runs = techniques.variants(model, {k: v[:64] for k, v in test_x.items()})
-    assert set(runs) == {"fp32 eager", "bf16 autocast", "compiled + freezing", "int8 dynamic (torchao)"}
+    assert set(runs) == {
+        "fp32 eager",
+        "bf16 autocast",
+        "compiled + freezing",
+        "int8 dynamic (torchao)",
+    }
     for name, run in runs.items():
         assert abs(fusion.accuracy(run, test_x, test_y) - base) < 0.01, name
     quantized = runs["int8 dynamic (torchao)"]
-    assert model.head_module.model[0].weight.dtype == torch.float32, "the original model must not change"
+    assert model.head_module.model[0].weight.dtype == torch.float32, (
+        "the original model must not change"
+    )
     weight = quantized.head_module.model[0].weight
     assert "int8" in repr(weight).lower() or "Int8" in type(weight).__name__

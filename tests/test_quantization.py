@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-from torch import nn
-
 from helpers import load_snippet
+from torch import nn
 
 int8 = load_snippet("quantization/int8_inference")
 
@@ -23,7 +22,9 @@ def test_torchao_dynamic_int8_stores_int8_weights_and_keeps_outputs_close():
         reference, out = model(x), quantized(x)
     assert ((out - reference).norm() / reference.norm()) < 0.05
     assert model[0].weight.dtype == torch.float32, "the original model must not be modified"
-    assert "int8" in repr(quantized[0].weight).lower() or "Int8" in type(quantized[0].weight).__name__
+    assert (
+        "int8" in repr(quantized[0].weight).lower() or "Int8" in type(quantized[0].weight).__name__
+    )
 
 
 def test_pt2e_static_int8_inserts_quantize_ops_and_keeps_outputs_close():
@@ -47,8 +48,10 @@ def test_asymmetric_qparams_and_values_are_exact():
     q = affine.quantize(x, scale, zero_point, 0, 255)
     assert q.tolist() == [0, 43, 85, 111, 255]  # -42.5 rounds half to even: -42 + 85
     assert affine.dequantize(q, scale, zero_point)[2] == 0.0, "zero must be exact"
-    assert torch.equal(torch.fake_quantize_per_tensor_affine(x, scale, zero_point, 0, 255),
-                       affine.dequantize(q, scale, zero_point))
+    assert torch.equal(
+        torch.fake_quantize_per_tensor_affine(x, scale, zero_point, 0, 255),
+        affine.dequantize(q, scale, zero_point),
+    )
 
 
 def test_range_is_widened_to_contain_zero():
@@ -94,25 +97,44 @@ def test_toy_task_is_learnable_but_not_trivial(trained):
 
 def test_every_quantization_path_keeps_accuracy(trained):
     model, paths, _, x_test, y_test = trained
-    assert set(paths) >= {"fp32", "int8 weight-only (torchao)", "int8 dynamic (torchao)", "int8 static (PT2E)",
-                          "int8 QAT (PT2E)", "int8 dynamic (ONNX Runtime)", "int8 static (ONNX Runtime)"}
+    assert set(paths) >= {
+        "fp32",
+        "int8 weight-only (torchao)",
+        "int8 dynamic (torchao)",
+        "int8 static (PT2E)",
+        "int8 QAT (PT2E)",
+        "int8 dynamic (ONNX Runtime)",
+        "int8 static (ONNX Runtime)",
+    }
     base = task.accuracy(model, x_test, y_test)
     for name, run in paths.items():
         assert abs(task.accuracy(run, x_test, y_test) - base) < 0.015, name
         if "QAT" not in name:  # QAT fine-tunes: different weights, compared by accuracy only
             with torch.no_grad():
-                assert (run(x_test).float().argmax(1) == model(x_test).argmax(1)).float().mean() > 0.97, name
+                assert (
+                    run(x_test).float().argmax(1) == model(x_test).argmax(1)
+                ).float().mean() > 0.97, name
 
 
 def test_onnx_runtime_models_really_are_int8(trained):
     import onnx
+
     _, _, folder, _, _ = trained
-    ops = {name: {n.op_type for n in onnx.load(str(folder / f"{name}.onnx")).graph.node}
-           for name in ("fp32", "int8_dynamic", "int8_static")}
+    ops = {
+        name: {n.op_type for n in onnx.load(str(folder / f"{name}.onnx")).graph.node}
+        for name in ("fp32", "int8_dynamic", "int8_static")
+    }
     assert not ops["fp32"] & {"QuantizeLinear", "DynamicQuantizeLinear", "MatMulInteger"}
-    assert "DynamicQuantizeLinear" in ops["int8_dynamic"] and ops["int8_dynamic"] & {"MatMulInteger", "DynamicQuantizeMatMul"}
+    assert "DynamicQuantizeLinear" in ops["int8_dynamic"] and ops["int8_dynamic"] & {
+        "MatMulInteger",
+        "DynamicQuantizeMatMul",
+    }
     assert {"QuantizeLinear", "DequantizeLinear"} <= ops["int8_static"]
-    weights = [t for t in onnx.load(str(folder / "int8_static.onnx")).graph.initializer if t.data_type == onnx.TensorProto.INT8]
+    weights = [
+        t
+        for t in onnx.load(str(folder / "int8_static.onnx")).graph.initializer
+        if t.data_type == onnx.TensorProto.INT8
+    ]
     assert weights, "quantize_static must store int8 weights"
 
 

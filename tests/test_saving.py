@@ -7,9 +7,8 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from torch import nn
-
 from helpers import load_snippet
+from torch import nn
 
 keys = load_snippet("saving/state_dict_keys")
 onnx_export = load_snippet("saving/onnx_export")
@@ -21,8 +20,14 @@ def test_state_dict_names_follow_resnet(tmp_path):
     model = keys.TinyResNet()
     state = keys.save_and_load(model, tmp_path / "m.pth")
     names = list(state)
-    assert names[:6] == ["conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var",
-                         "bn1.num_batches_tracked"]
+    assert names[:6] == [
+        "conv1.weight",
+        "bn1.weight",
+        "bn1.bias",
+        "bn1.running_mean",
+        "bn1.running_var",
+        "bn1.num_batches_tracked",
+    ]
     assert "layer1.0.conv1.weight" in names and "layer1.0.downsample.0.weight" in names
     assert state["layer1.0.conv1.weight"].shape == (64, 64, 1, 1)
     for name, tensor in model.state_dict().items():
@@ -80,7 +85,9 @@ def test_all_three_loaders_give_identical_tensors(tmp_path):
         assert state.keys() == reference.keys()
         assert all(torch.equal(state[k], reference[k]) for k in state)
     model = load_speed.into_meta_model(load_speed.load_mmap(pt), 8)
-    assert model[0].weight.device.type == "cpu" and torch.equal(model[0].weight, reference["0.weight"])
+    assert model[0].weight.device.type == "cpu" and torch.equal(
+        model[0].weight, reference["0.weight"]
+    )
 
 
 # ---- checkpoints, safety, bad input ------------------------------------------------------------
@@ -126,12 +133,15 @@ def test_safe_globals_allow_exactly_the_named_class(tmp_path):
 
 def test_safetensors_cannot_hold_an_object(tmp_path):
     from safetensors.torch import save_file
+
     with pytest.raises(ValueError, match="expected torch.Tensor"):
         save_file({"config": unsafe.TrainConfig(lr=0.1, epochs=1)}, tmp_path / "x.safetensors")
 
 
 def test_bad_files_fail_with_the_documented_errors(tmp_path):
-    assert bad.not_a_checkpoint(tmp_path).startswith(("IndexError", "UnpicklingError", "RuntimeError"))
+    assert bad.not_a_checkpoint(tmp_path).startswith(
+        ("IndexError", "UnpicklingError", "RuntimeError")
+    )
     assert "central directory" in bad.truncated(tmp_path)
     strict, loose = bad.mismatched_keys()
     assert "Missing key(s)" in strict and "'fc.weight'" in loose and "'0.weight'" in loose
@@ -140,6 +150,7 @@ def test_bad_files_fail_with_the_documented_errors(tmp_path):
 
 def test_zip_archive_holds_pickle_and_storages(tmp_path):
     import zipfile
+
     path = tmp_path / "m.pth"
     torch.save(nn.Linear(2, 2).state_dict(), path)
     names = zipfile.ZipFile(path).namelist()

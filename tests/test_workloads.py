@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import torch
-
 from helpers import load_snippet
 
 work = load_snippet("intro/workloads")

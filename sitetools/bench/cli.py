@@ -51,31 +51,54 @@ class Progress:
 def check_writable(folder: Path) -> None:
     """Fail before measuring, not after: the records folder must exist (or be creatable) and take a file."""
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--records {folder} is a file; give a folder (records are named by machine)")
+        raise UsageError(
+            f"--records {folder} is a file; give a folder (records are named by machine)"
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
             pass
     except OSError as exc:
-        raise UsageError(f"--records {folder} is not writable ({exc.strerror or exc}); "
-                         "choose another folder with --records") from None
+        raise UsageError(
+            f"--records {folder} is not writable ({exc.strerror or exc}); "
+            "choose another folder with --records"
+        ) from None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m sitetools.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="a reduced set for CI (records under build/)")
+    parser = argparse.ArgumentParser(
+        prog="python -m sitetools.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a reduced set for CI (records under build/)"
+    )
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
-    parser.add_argument("--only", action="append", default=[], metavar="CASE", help="run only these cases")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="CASE", help="run only these cases"
+    )
     parser.add_argument("--gpu", action="store_true", help="run only the GPU cases (needs CUDA)")
-    parser.add_argument("--threads", type=str, default=None, help="threads to use (default: all cores)")
-    parser.add_argument("--levels", default="", metavar="IDS",
-                        help="isa_ladder: only these levels, comma-separated (default: all this CPU supports)")
-    parser.add_argument("--records", type=Path, default=None, help="folder of the per-machine records")
+    parser.add_argument(
+        "--threads", type=str, default=None, help="threads to use (default: all cores)"
+    )
+    parser.add_argument(
+        "--levels",
+        default="",
+        metavar="IDS",
+        help="isa_ladder: only these levels, comma-separated (default: all this CPU supports)",
+    )
+    parser.add_argument(
+        "--records", type=Path, default=None, help="folder of the per-machine records"
+    )
     parser.add_argument("--figures", type=Path, default=None, help="folder for the plots")
-    parser.add_argument("--plots-only", action="store_true", help="only redraw the plots from the records")
+    parser.add_argument(
+        "--plots-only", action="store_true", help="only redraw the plots from the records"
+    )
     parser.add_argument("--no-plots", action="store_true", help="do not draw plots")
-    parser.add_argument("--worker", metavar="CASE", help=argparse.SUPPRESS)  # one case, records as JSON on stdout
+    parser.add_argument(
+        "--worker", metavar="CASE", help=argparse.SUPPRESS
+    )  # one case, records as JSON on stdout
     return parser.parse_args(argv)
 
 
@@ -84,28 +107,42 @@ def resolve(args: argparse.Namespace) -> tuple[list[str], int, Path, Path]:
     if args.threads is None:
         threads = cores
     elif not re.fullmatch(r"\d+", args.threads) or not 1 <= int(args.threads) <= cores:
-        raise UsageError(f"--threads must be a whole number from 1 to {cores} (this machine's cores), "
-                         f"got '{args.threads}'")
+        raise UsageError(
+            f"--threads must be a whole number from 1 to {cores} (this machine's cores), "
+            f"got '{args.threads}'"
+        )
     else:
         threads = int(args.threads)
     names = [n for item in args.only for n in item.split(",") if n]
     unknown = [n for n in names if n not in CASES]
     if unknown:
-        raise UsageError(f"unknown case {', '.join(unknown)}; known cases: {', '.join(CASES)} (see --list)")
+        raise UsageError(
+            f"unknown case {', '.join(unknown)}; known cases: {', '.join(CASES)} (see --list)"
+        )
     if args.gpu:
         import torch
+
         if not torch.cuda.is_available():
-            raise UsageError("--gpu needs a CUDA device, and torch.cuda.is_available() is False on this machine")
+            raise UsageError(
+                "--gpu needs a CUDA device, and torch.cuda.is_available() is False on this machine"
+            )
         names = [n for n in names if CASES[n].gpu] or [n for n, c in CASES.items() if c.gpu]
     elif any(CASES[n].gpu for n in names):
-        raise UsageError(f"{', '.join(n for n in names if CASES[n].gpu)}: GPU cases run only with --gpu")
+        raise UsageError(
+            f"{', '.join(n for n in names if CASES[n].gpu)}: GPU cases run only with --gpu"
+        )
     if not names:
         names = [n for n, c in CASES.items() if not c.gpu and (c.quick or not args.quick)]
     from sitetools.bench.ladder_levels import LEVELS
-    unknown_levels = [x for x in args.levels.split(",") if x and x not in {lv["id"] for lv in LEVELS}]
+
+    unknown_levels = [
+        x for x in args.levels.split(",") if x and x not in {lv["id"] for lv in LEVELS}
+    ]
     if unknown_levels:
-        raise UsageError(f"unknown ladder level {', '.join(unknown_levels)}; known: "
-                         f"{', '.join(lv['id'] for lv in LEVELS)}")
+        raise UsageError(
+            f"unknown ladder level {', '.join(unknown_levels)}; known: "
+            f"{', '.join(lv['id'] for lv in LEVELS)}"
+        )
     folder = args.records or (QUICK_HOSTS if args.quick else HOSTS)
     figures = args.figures or (folder.parent / "figures" if args.records or args.quick else FIGURES)
     return names, threads, folder, figures
@@ -113,14 +150,20 @@ def resolve(args: argparse.Namespace) -> tuple[list[str], int, Path, Path]:
 
 def measure_cases(names: list[str], settings: Settings) -> list[dict]:
     import torch
+
     torch.set_num_threads(settings.threads)
     progress = Progress(len(names))
     command = "make bench" + (" QUICK=1" if settings.quick else "")
     cases = []
     for name in names:
         progress.show(name)
-        date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        entry = {"name": name, "date": date, "command": command, "records": CASES[name].run(settings)}
+        date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        entry = {
+            "name": name,
+            "date": date,
+            "command": command,
+            "records": CASES[name].run(settings),
+        }
         if CASES[name].baseline:
             entry["baseline"] = CASES[name].baseline
         cases.append(entry)
@@ -137,12 +180,22 @@ def run(args: argparse.Namespace, names: list[str], threads: int, folder: Path) 
     identity = fingerprint.identity(threads, gpu=args.gpu)
     slug = fingerprint.slug(identity)
     path = folder / f"{slug}.json"
-    earlier = records.read(path) if path.is_file() else None  # a bad file is refused before measuring
-    new = {"schema": records.SCHEMA_VERSION, "slug": slug, "identity": identity,
-           "host": fingerprint.description(identity), "quick": args.quick,
-           "cases": measure_cases(names, settings)}
-    extra = (["--gpu"] if args.gpu else []) + ([f"--only {','.join(names)}"] if args.only else []) + \
-        ([f"--levels {args.levels}"] if args.levels else [])
+    earlier = (
+        records.read(path) if path.is_file() else None
+    )  # a bad file is refused before measuring
+    new = {
+        "schema": records.SCHEMA_VERSION,
+        "slug": slug,
+        "identity": identity,
+        "host": fingerprint.description(identity),
+        "quick": args.quick,
+        "cases": measure_cases(names, settings),
+    }
+    extra = (
+        (["--gpu"] if args.gpu else [])
+        + ([f"--only {','.join(names)}"] if args.only else [])
+        + ([f"--levels {args.levels}"] if args.levels else [])
+    )
     for entry in new["cases"]:
         entry["command"] += f' ARGS="{" ".join(extra)}"' if extra else ""
     merged = records.merge(earlier, new, list(CASES), path)
@@ -153,6 +206,7 @@ def run(args: argparse.Namespace, names: list[str], threads: int, folder: Path) 
 
 def main(argv: list[str] | None = None) -> int:
     import sitetools.bench.cases  # noqa: F401  (registers the cases)
+
     args = parse_args(argv)
     try:
         if args.list:
@@ -172,7 +226,10 @@ def main(argv: list[str] | None = None) -> int:
             drawn = (run(args, names, threads, folder),)
         if not args.no_plots:
             from sitetools import plots
-            for path in plots.draw_formats(figures) + [p for r in drawn for p in plots.draw_all(r, figures)]:
+
+            for path in plots.draw_formats(figures) + [
+                p for r in drawn for p in plots.draw_all(r, figures)
+            ]:
                 print(f"wrote {path}", file=sys.stderr)
         return 0
     except UsageError as exc:

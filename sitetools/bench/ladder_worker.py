@@ -19,20 +19,25 @@ from pathlib import Path
 from sitetools import snippets
 from sitetools.bench.measure import Settings, measure
 
-ONEDNN_EXEC = re.compile(r"^onednn_verbose,(?:[^,]*,)*?primitive,exec,cpu,([^,]+),([^,]+),[^,]*,([^,]*),")
+ONEDNN_EXEC = re.compile(
+    r"^onednn_verbose,(?:[^,]*,)*?primitive,exec,cpu,([^,]+),([^,]+),[^,]*,([^,]*),"
+)
 MKL_CALL = re.compile(r"^MKL_VERBOSE (?!oneMKL|Intel)(\w+)\(")
 
 
 def kernels_of(fn) -> list[str]:
     """The oneDNN primitives and MKL functions one call of fn runs, and the capability of ATen's own kernels."""
     import torch
+
     sys.stdout.flush()
     saved = os.dup(1)
     with tempfile.TemporaryFile() as capture:
         os.dup2(capture.fileno(), 1)
         try:
-            with torch.backends.mkldnn.verbose(torch.backends.mkldnn.VERBOSE_ON), \
-                    torch.backends.mkl.verbose(torch.backends.mkl.VERBOSE_ON):
+            with (
+                torch.backends.mkldnn.verbose(torch.backends.mkldnn.VERBOSE_ON),
+                torch.backends.mkl.verbose(torch.backends.mkl.VERBOSE_ON),
+            ):
                 fn()
         finally:
             sys.stdout.flush()
@@ -54,8 +59,17 @@ def kernels_of(fn) -> list[str]:
     return sorted(found)
 
 
-WORKLOADS = ["GEMM fp32", "GEMM bf16", "GEMM int8", "MLP fp32", "MLP bf16 autocast", "MLP int8 torchao dynamic",
-             "CNN fp32", "CNN bf16 autocast", "CNN int8 PT2E + freezing"]  # the names workloads() yields
+WORKLOADS = [
+    "GEMM fp32",
+    "GEMM bf16",
+    "GEMM int8",
+    "MLP fp32",
+    "MLP bf16 autocast",
+    "MLP int8 torchao dynamic",
+    "CNN fp32",
+    "CNN bf16 autocast",
+    "CNN int8 PT2E + freezing",
+]  # the names workloads() yields
 
 
 def workloads(quick: bool):
@@ -64,36 +78,54 @@ def workloads(quick: bool):
     import copy
 
     import torch
+
     gemm = snippets.load("cpu/gemm")
     n = 128 if quick else 512
     for dtype in gemm.DTYPES:
+
         def build(dtype=dtype):
             a, b = gemm.gemm_operands(n, dtype)
             return lambda: gemm.gemm(a, b)
+
         yield f"GEMM {dtype}", {"n": n, "ops": gemm.gemm_ops(n)}, build
     if quick:
         return
     work = snippets.load("intro/workloads")
     bf16 = snippets.load("mixed_precision/bf16_inference")
     int8 = snippets.load("quantization/int8_inference")
-    for label, make, inputs in (("MLP", work.TransformerMLP, work.mlp_inputs), ("CNN", work.SmallCNN, work.cnn_inputs)):
+    for label, make, inputs in (
+        ("MLP", work.TransformerMLP, work.mlp_inputs),
+        ("CNN", work.SmallCNN, work.cnn_inputs),
+    ):
         torch.manual_seed(0)
         model, x = make().eval(), inputs()
-        yield f"{label} fp32", {}, lambda model=model, x=x: (lambda: model(x))
-        yield f"{label} bf16 autocast", {}, lambda model=model, x=x: (lambda: bf16.autocast_forward(model, x))
+        yield f"{label} fp32", {}, lambda model=model, x=x: lambda: model(x)
+        yield (
+            f"{label} bf16 autocast",
+            {},
+            lambda model=model, x=x: lambda: bf16.autocast_forward(model, x),
+        )
         if label == "MLP":
-            yield f"{label} int8 torchao dynamic", {}, \
-                lambda model=model, x=x: (lambda m=int8.torchao_dynamic_int8(copy.deepcopy(model)): m(x))
+            yield (
+                f"{label} int8 torchao dynamic",
+                {},
+                lambda model=model, x=x: (
+                    lambda m=int8.torchao_dynamic_int8(copy.deepcopy(model)): m(x)
+                ),
+            )
         else:
+
             def pt2e(model=model, x=x):
                 m = int8.compile_int8(int8.pt2e_static_int8(copy.deepcopy(model), x, [x]), x, True)
                 return lambda: m(x)
+
             yield f"{label} int8 PT2E + freezing", {}, pt2e
 
 
 def main(argv: list[str]) -> int:
     import torch
     import torch._dynamo
+
     level, threads, quick, previous_path, out_path = argv
     settings = Settings(quick == "1", int(threads))
     torch.set_num_threads(settings.threads)
@@ -114,9 +146,18 @@ def main(argv: list[str]) -> int:
                     if facts.get("ops") and "median_s" in result:
                         result["ops_per_s"] = facts["ops"] / result["median_s"]
         except Exception as exc:  # a path this level cannot run is recorded, not hidden
-            kernels, result = [], {"skipped": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}
-        results.append({"workload": name, "kernels": kernels, **result,
-                        **({"n": facts["n"]} if "n" in facts else {})})
+            kernels, result = (
+                [],
+                {"skipped": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"},
+            )
+        results.append(
+            {
+                "workload": name,
+                "kernels": kernels,
+                **result,
+                **({"n": facts["n"]} if "n" in facts else {}),
+            }
+        )
     Path(out_path).write_text(json.dumps(results))
     return 0
 

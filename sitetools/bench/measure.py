@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sitetools.records import NOISE_THRESHOLD
 
@@ -13,7 +13,9 @@ from sitetools.records import NOISE_THRESHOLD
 class Settings:
     quick: bool
     threads: int
-    levels: tuple[str, ...] = ()  # isa_ladder: only these levels (empty: every level the CPU supports)
+    levels: tuple[
+        str, ...
+    ] = ()  # isa_ladder: only these levels (empty: every level the CPU supports)
 
     @property
     def min_run_time(self) -> float:
@@ -27,11 +29,18 @@ class Settings:
 
 def _timed(fn: Callable[[], object], settings: Settings, estimate: float) -> dict:
     import torch.utils.benchmark as benchmark
+
     timer = benchmark.Timer(stmt="fn()", globals={"fn": fn}, num_threads=settings.threads)
     m = timer.blocked_autorange(min_run_time=max(settings.min_run_time, 3.2 * estimate))
     times = sorted(m.times)
-    return {"median_s": m.median, "iqr_s": m.iqr, "min_s": times[0], "max_s": times[-1], "runs": len(times),
-            "calls_per_run": m.number_per_run}
+    return {
+        "median_s": m.median,
+        "iqr_s": m.iqr,
+        "min_s": times[0],
+        "max_s": times[-1],
+        "runs": len(times),
+        "calls_per_run": m.number_per_run,
+    }
 
 
 def spread(result: dict) -> float:
@@ -46,8 +55,10 @@ def measure(fn: Callable[[], object], settings: Settings) -> dict:
     fn()
     estimate = time.perf_counter() - start
     if estimate > settings.max_call_seconds:
-        return {"skipped": f"one call takes about {estimate:.1f} s, over the {settings.max_call_seconds:g} s "
-                           f"budget per call of {'quick' if settings.quick else 'full'} mode"}
+        return {
+            "skipped": f"one call takes about {estimate:.1f} s, over the {settings.max_call_seconds:g} s "
+            f"budget per call of {'quick' if settings.quick else 'full'} mode"
+        }
     result = _timed(fn, settings, estimate)
     if spread(result) > NOISE_THRESHOLD:
         again = _timed(fn, settings, estimate)
@@ -66,21 +77,25 @@ class Case:
     name: str
     title: str
     run: Callable[[Settings], list[dict]]
-    quick: bool = True            # part of the quick set
-    baseline: str | None = None   # the variant others are compared with (records may name their own)
-    gpu: bool = False             # runs only with --gpu, on a CUDA device
+    quick: bool = True  # part of the quick set
+    baseline: str | None = None  # the variant others are compared with (records may name their own)
+    gpu: bool = False  # runs only with --gpu, on a CUDA device
 
 
 CASES: dict[str, Case] = {}
 
 
-def case(name: str, title: str, *, quick: bool = True, baseline: str | None = None, gpu: bool = False):
+def case(
+    name: str, title: str, *, quick: bool = True, baseline: str | None = None, gpu: bool = False
+):
     """Register a benchmark case; the module it lives in is its chapter's."""
+
     def register(fn):
         if name in CASES:
             raise ValueError(f"benchmark case {name!r} is registered twice")
         CASES[name] = Case(name, title, fn, quick, baseline, gpu)
         return fn
+
     return register
 
 

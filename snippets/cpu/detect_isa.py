@@ -15,7 +15,9 @@ from pathlib import Path
 
 import yaml
 
-ISA_YAML = Path("docs/data/isa.yml")  # relative to the repository root, where snippets are run from
+ISA_YAML = Path(
+    "docs/data/isa.yml"
+)  # relative to the repository root, where snippets are run from
 
 
 def cpu_flags(cpuinfo: str) -> set[str]:
@@ -49,20 +51,32 @@ def onednn_isa() -> str:
     """The ISA oneDNN dispatches to, from its verbose header (printed on its first primitive)."""
     code = "import torch; torch.nn.Conv2d(64, 64, 3)(torch.randn(1, 64, 32, 32))"
     env = dict(os.environ, ONEDNN_VERBOSE="1")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     found = re.search(r"onednn_verbose,(?:v1,)?info,cpu,isa:(.+)", out)
     return found.group(1).strip() if found else "not reported (oneDNN was not called)"
 
 
 def main() -> int:
     if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
-        print(f"This check reads /proc/cpuinfo on x86-64 Linux; this machine is {sys.platform}/{platform.machine()}.")
+        print(
+            f"This check reads /proc/cpuinfo on x86-64 Linux; this machine is {sys.platform}/{platform.machine()}."
+        )
         return 0
     table = Path(sys.argv[1]) if len(sys.argv) > 1 else ISA_YAML
     if not table.is_file():
-        print(f"error: {table} not found; download isa.yml from the instruction-set page and pass its path", file=sys.stderr)
+        print(
+            f"error: {table} not found; download isa.yml from the instruction-set page and pass its path",
+            file=sys.stderr,
+        )
         return 2
     import torch
+
     cpuinfo = Path("/proc/cpuinfo").read_text()
     entries = yaml.safe_load(table.read_text(encoding="utf-8"))
     flags = cpu_flags(cpuinfo)
@@ -76,7 +90,9 @@ def main() -> int:
     for family, names in families.items():
         print(f"  {family:<9} {', '.join(names) if names else '-'}")
     print(f"Not visible in /proc/cpuinfo: {', '.join(unknowable(entries))}")
-    print(f"PyTorch's own kernels dispatch to: {torch.backends.cpu.get_cpu_capability()}")
+    print(
+        f"PyTorch's own kernels dispatch to: {torch.backends.cpu.get_cpu_capability()}"
+    )
     print(f"oneDNN dispatches to: {onednn_isa()}")
     return 0
 

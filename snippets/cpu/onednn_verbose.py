@@ -24,9 +24,17 @@ def onednn_lines(max_isa: str | None = None) -> list[str]:
     env = dict(os.environ, ONEDNN_VERBOSE="1")
     if max_isa:
         env["ONEDNN_MAX_CPU_ISA"] = max_isa
-    out = subprocess.run([sys.executable, "-c", WORKLOAD], env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", WORKLOAD],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     out.check_returncode()
-    return [line for line in out.stdout.splitlines() if line.startswith("onednn_verbose")]
+    return [
+        line for line in out.stdout.splitlines() if line.startswith("onednn_verbose")
+    ]
 
 
 def summarize(lines: list[str]) -> list[str]:
@@ -36,14 +44,20 @@ def summarize(lines: list[str]) -> list[str]:
         fields = line.split(",")
         if len(fields) > 8 and fields[2] == "primitive" and fields[3] == "exec":
             kind, impl = fields[5], fields[6]
-            dtypes = " ".join(":".join(md.split(":")[:2]) for md in fields[8].split())  # "src:f32 dst:bf16"
+            dtypes = " ".join(
+                ":".join(md.split(":")[:2]) for md in fields[8].split()
+            )  # "src:f32 dst:bf16"
             summary.append(f"{kind:<12} {impl:<28} {dtypes}")
     return summary
 
 
 def ran_on_amx(lines: list[str]) -> bool:
     """True when an executed primitive's implementation name mentions AMX (e.g. brg_conv_fwd:avx10_1_512_amx)."""
-    return any("primitive,exec" in line and "amx" in line.split(",")[6] for line in lines if line.count(",") > 6)
+    return any(
+        "primitive,exec" in line and "amx" in line.split(",")[6]
+        for line in lines
+        if line.count(",") > 6
+    )
 
 
 if __name__ == "__main__":

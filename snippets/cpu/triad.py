@@ -8,7 +8,9 @@ def triad_arrays(n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     return torch.empty(n), torch.rand(n, generator=g), torch.rand(n, generator=g)
 
 
-def triad(a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, scalar: float = 3.0) -> torch.Tensor:
+def triad(
+    a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, scalar: float = 3.0
+) -> torch.Tensor:
     """a = b + scalar * c in one pass, written into a (no temporary)."""
     return torch.add(b, c, alpha=scalar, out=a)
 
@@ -22,4 +24,6 @@ if __name__ == "__main__":
     a, b, c = triad_arrays(1_000_000)
     triad(a, b, c)
     assert torch.allclose(a, b + 3.0 * c)
-    print(f"triad over {a.numel():,} floats moves {triad_bytes(a.numel()) / 1e6:.0f} MB")
+    print(
+        f"triad over {a.numel():,} floats moves {triad_bytes(a.numel()) / 1e6:.0f} MB"
+    )

@@ -3,7 +3,9 @@
 import torch
 
 
-def bias_gelu_scale(x: torch.Tensor, bias: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+def bias_gelu_scale(
+    x: torch.Tensor, bias: torch.Tensor, scale: torch.Tensor
+) -> torch.Tensor:
     """Three element-wise ops: eager PyTorch reads and writes the whole tensor for each of them."""
     return torch.nn.functional.gelu(x + bias) * scale
 
@@ -25,10 +27,16 @@ def fused_bytes(x: torch.Tensor) -> int:
 
 if __name__ == "__main__":
     g = torch.Generator().manual_seed(0)
-    x, bias, scale = torch.randn(256, 1024, generator=g), torch.randn(1024, generator=g), torch.randn(1024, generator=g)
+    x, bias, scale = (
+        torch.randn(256, 1024, generator=g),
+        torch.randn(1024, generator=g),
+        torch.randn(1024, generator=g),
+    )
     fused = compiled_bias_gelu_scale()
     # the vectorised gelu of AVX2 and of AVX-512 kernels differ in the last bits: a few 1e-6
     expected = bias_gelu_scale(x, bias, scale)
     same = torch.allclose(fused(x, bias, scale), expected, atol=1e-5)
     print(f"compiled result matches eager: {same}")
-    print(f"memory traffic: eager {eager_bytes(x) / 1e6:.1f} MB, fused {fused_bytes(x) / 1e6:.1f} MB")
+    print(
+        f"memory traffic: eager {eager_bytes(x) / 1e6:.1f} MB, fused {fused_bytes(x) / 1e6:.1f} MB"
+    )

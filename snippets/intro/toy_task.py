@@ -10,7 +10,9 @@ from torch import nn
 FEATURES, CLASSES = 64, 10
 
 
-def make_task(samples: int = 12288, noise: float = 1.75, seed: int = 0) -> tuple[torch.Tensor, ...]:
+def make_task(
+    samples: int = 12288, noise: float = 1.75, seed: int = 0
+) -> tuple[torch.Tensor, ...]:
     """x_train, y_train, x_test, y_test (a 5:1 split)."""
     g = torch.Generator().manual_seed(seed)
     centers = torch.randn(CLASSES * 4, FEATURES, generator=g)
@@ -22,11 +24,22 @@ def make_task(samples: int = 12288, noise: float = 1.75, seed: int = 0) -> tuple
 
 
 def make_classifier(hidden: int = 512) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(FEATURES, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
-                         nn.Linear(hidden, CLASSES))
+    return nn.Sequential(
+        nn.Linear(FEATURES, hidden),
+        nn.ReLU(),
+        nn.Linear(hidden, hidden),
+        nn.ReLU(),
+        nn.Linear(hidden, CLASSES),
+    )
 
 
-def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int = 8, lr: float = 2e-3) -> nn.Module:
+def train(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    epochs: int = 8,
+    lr: float = 2e-3,
+) -> nn.Module:
     """Adam, batches of 256, a fixed shuffling seed: the same weights on every run of one machine."""
     g = torch.Generator().manual_seed(1)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -48,7 +61,9 @@ def accuracy(run, x: torch.Tensor, y: torch.Tensor) -> float:
 if __name__ == "__main__":
     torch.manual_seed(0)
     x_train, y_train, x_test, y_test = make_task()
-    print(f"train {tuple(x_train.shape)}, test {tuple(x_test.shape)}, "
-          f"class sizes {torch.bincount(y_train).tolist()}")
+    print(
+        f"train {tuple(x_train.shape)}, test {tuple(x_test.shape)}, "
+        f"class sizes {torch.bincount(y_train).tolist()}"
+    )
     model = train(make_classifier(), x_train, y_train)
     print(f"test accuracy after training: {accuracy(model, x_test, y_test):.1%}")

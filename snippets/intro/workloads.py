@@ -10,10 +10,17 @@ from torch import nn
 class TransformerMLP(nn.Module):
     """Pre-norm feed-forward blocks as in a Transformer: x + W2 gelu(W1 layernorm(x))."""
 
-    def __init__(self, dim: int = 512, hidden: int = 2048, blocks: int = 2, classes: int = 10) -> None:
+    def __init__(
+        self, dim: int = 512, hidden: int = 2048, blocks: int = 2, classes: int = 10
+    ) -> None:
         super().__init__()
         self.blocks = nn.ModuleList(
-            nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, hidden), nn.GELU(), nn.Linear(hidden, dim))
+            nn.Sequential(
+                nn.LayerNorm(dim),
+                nn.Linear(dim, hidden),
+                nn.GELU(),
+                nn.Linear(hidden, dim),
+            )
             for _ in range(blocks)
         )
         self.head = nn.Linear(dim, classes)
@@ -31,8 +38,12 @@ class SmallCNN(nn.Module):
         super().__init__()
         layers, c_in = [], 3
         for c_out in (channels, channels * 2, channels * 4):
-            layers += [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(),
-                       nn.MaxPool2d(2)]
+            layers += [
+                nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
+                nn.BatchNorm2d(c_out),
+                nn.ReLU(),
+                nn.MaxPool2d(2),
+            ]
             c_in = c_out
         self.features = nn.Sequential(*layers)
         self.head = nn.Linear(c_in, classes)
@@ -52,6 +63,7 @@ def cnn_inputs(batch: int = 16, size: int = 32) -> torch.Tensor:
 def count_flops(model: nn.Module, x: torch.Tensor) -> int:
     """Floating-point operations of one forward pass, counted by PyTorch's FlopCounterMode."""
     from torch.utils.flop_counter import FlopCounterMode
+
     with FlopCounterMode(display=False) as counter, torch.no_grad():
         model(x)
     return counter.get_total_flops()
@@ -59,7 +71,12 @@ def count_flops(model: nn.Module, x: torch.Tensor) -> int:
 
 if __name__ == "__main__":
     torch.manual_seed(0)
-    for model, x in ((TransformerMLP().eval(), mlp_inputs()), (SmallCNN().eval(), cnn_inputs())):
+    for model, x in (
+        (TransformerMLP().eval(), mlp_inputs()),
+        (SmallCNN().eval(), cnn_inputs()),
+    ):
         params = sum(p.numel() for p in model.parameters())
-        print(f"{type(model).__name__:<15} input {tuple(x.shape)} -> output {tuple(model(x).shape)}, "
-              f"{params / 1e6:.2f} M parameters, {count_flops(model, x) / 1e9:.3f} GFLOP per forward pass")
+        print(
+            f"{type(model).__name__:<15} input {tuple(x.shape)} -> output {tuple(model(x).shape)}, "
+            f"{params / 1e6:.2f} M parameters, {count_flops(model, x) / 1e9:.3f} GFLOP per forward pass"
+        )

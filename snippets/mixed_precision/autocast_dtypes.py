@@ -12,8 +12,11 @@ def record_dtypes(module: nn.Module) -> list[tuple[str, torch.dtype]]:
     """Run the model once and return (layer, output dtype) for every leaf module."""
     seen = []
     hooks = [
-        m.register_forward_hook(lambda mod, inp, out: seen.append((type(mod).__name__, out.dtype)))
-        for m in module.modules() if not list(m.children())
+        m.register_forward_hook(
+            lambda mod, inp, out: seen.append((type(mod).__name__, out.dtype))
+        )
+        for m in module.modules()
+        if not list(m.children())
     ]
     with torch.autocast("cpu", dtype=torch.bfloat16):
         logits = module(x)

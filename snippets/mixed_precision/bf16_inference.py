@@ -20,6 +20,7 @@ def compile_frozen(model: nn.Module, example: torch.Tensor) -> nn.Module:
     """torch.compile with freezing: weights become constants, so oneDNN can prepack them
     and fuse the following element-wise ops. Freezing is off by default."""
     import torch._inductor.config as inductor_config
+
     compiled = torch.compile(model)
     with inductor_config.patch(freezing=True), torch.inference_mode():
         compiled(example)  # the first call compiles, with freezing on

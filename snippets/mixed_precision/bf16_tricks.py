@@ -21,14 +21,18 @@ def sum_with_fp32_accumulator(x: torch.Tensor) -> torch.Tensor:
     return x.sum(dtype=torch.float32)
 
 
-def layer_converting_each_step(x: torch.Tensor, weights: list[torch.Tensor]) -> torch.Tensor:
+def layer_converting_each_step(
+    x: torch.Tensor, weights: list[torch.Tensor]
+) -> torch.Tensor:
     """Anti-pattern: fp32 master copy, converted to bf16 and back around every op."""
     for w in weights:
         x = torch.relu(x.to(torch.bfloat16) @ w.to(torch.bfloat16)).float()
     return x
 
 
-def layer_staying_in_bf16(x: torch.Tensor, weights_bf16: list[torch.Tensor]) -> torch.Tensor:
+def layer_staying_in_bf16(
+    x: torch.Tensor, weights_bf16: list[torch.Tensor]
+) -> torch.Tensor:
     """Convert once at the boundary, stay in bf16 inside, convert back once at the end."""
     x = x.to(torch.bfloat16)
     for w in weights_bf16:
@@ -52,10 +56,19 @@ if __name__ == "__main__":
     g = torch.Generator().manual_seed(0)
     x = torch.rand(1_000_000, generator=g)
     exact = x.double().sum().item()
-    for name, fn in (("bf16 accumulator", sum_in_bf16), ("fp32 accumulator", sum_with_fp32_accumulator)):
-        print(f"sum of 1e6 values, {name}: relative error {abs(fn(x.to(torch.bfloat16)).item() - exact) / exact:.1e}")
+    for name, fn in (
+        ("bf16 accumulator", sum_in_bf16),
+        ("fp32 accumulator", sum_with_fp32_accumulator),
+    ):
+        print(
+            f"sum of 1e6 values, {name}: relative error {abs(fn(x.to(torch.bfloat16)).item() - exact) / exact:.1e}"
+        )
     logits = torch.randn(64, 32000, generator=g) * 4
     target = torch.randint(0, 32000, (64,), generator=g)
-    reference = torch.nn.functional.cross_entropy(logits.to(torch.bfloat16).double(), target).item()
+    reference = torch.nn.functional.cross_entropy(
+        logits.to(torch.bfloat16).double(), target
+    ).item()
     for name, fn in (("loss in bf16", loss_in_bf16), ("loss in fp32", loss_in_fp32)):
-        print(f"cross-entropy over 32000 classes, {name}: relative error {abs(fn(logits, target).item() - reference) / reference:.1e}")
+        print(
+            f"cross-entropy over 32000 classes, {name}: relative error {abs(fn(logits, target).item() - reference) / reference:.1e}"
+        )

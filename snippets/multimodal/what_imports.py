@@ -20,11 +20,21 @@ def import_every_module() -> tuple[list[str], dict[str, str]]:
 
 
 if __name__ == "__main__":
-    logging.disable(logging.WARNING)  # torch.onnx logs that torchvision is absent; it is, by design here
+    logging.disable(
+        logging.WARNING
+    )  # torch.onnx logs that torchvision is absent; it is, by design here
     ok, failed = import_every_module()
     print(f"{len(ok)} modules import, {len(failed)} do not")
     for missing, count in Counter(failed.values()).most_common():
         print(f"  missing {missing}: {count} modules")
-    for name in ("models.late_fusion", "models.two_tower", "modules.fusions.concat_fusion",
-                 "modules.losses.contrastive_loss_with_temperature", "models.clip.model", "models.flava.model"):
-        print(f"  torchmultimodal.{name}: {'imports' if 'torchmultimodal.' + name in ok else 'fails'}")
+    for name in (
+        "models.late_fusion",
+        "models.two_tower",
+        "modules.fusions.concat_fusion",
+        "modules.losses.contrastive_loss_with_temperature",
+        "models.clip.model",
+        "models.flava.model",
+    ):
+        print(
+            f"  torchmultimodal.{name}: {'imports' if 'torchmultimodal.' + name in ok else 'fails'}"
+        )

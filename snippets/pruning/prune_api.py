@@ -26,14 +26,20 @@ def prune_structured(layer: nn.Linear, amount: float) -> None:
 def prune_global(model: nn.Module, amount: float) -> None:
     """One threshold across all Linear layers: layers with many small weights lose more."""
     params = [(m, "weight") for m in model.modules() if isinstance(m, nn.Linear)]
-    prune.global_unstructured(params, pruning_method=prune.L1Unstructured, amount=amount)
+    prune.global_unstructured(
+        params, pruning_method=prune.L1Unstructured, amount=amount
+    )
 
 
 def make_permanent(model: nn.Module) -> None:
     """prune.remove folds weight_orig * weight_mask into a plain weight and drops the mask and hook."""
     for module in model.modules():
         if prune.is_pruned(module):
-            for name in [k[: -len("_mask")] for k, _ in module.named_buffers(recurse=False) if k.endswith("_mask")]:
+            for name in [
+                k[: -len("_mask")]
+                for k, _ in module.named_buffers(recurse=False)
+                if k.endswith("_mask")
+            ]:
                 prune.remove(module, name)
 
 
@@ -41,21 +47,37 @@ if __name__ == "__main__":
     torch.manual_seed(0)
     layer = nn.Linear(8, 4)
     prune_unstructured(layer, 0.5)
-    print(f"after l1_unstructured: parameters {[n for n, _ in layer.named_parameters()]}, "
-          f"buffers {[n for n, _ in layer.named_buffers()]}, weight sparsity {sparsity(layer.weight):.0%}")
+    print(
+        f"after l1_unstructured: parameters {[n for n, _ in layer.named_parameters()]}, "
+        f"buffers {[n for n, _ in layer.named_buffers()]}, weight sparsity {sparsity(layer.weight):.0%}"
+    )
     structured = nn.Linear(8, 4)
     prune_structured(structured, 0.5)
-    print(f"after ln_structured(dim=0): zero rows {(structured.weight.abs().sum(1) == 0).sum().item()} of 4, "
-          f"shape still {tuple(structured.weight.shape)}")
+    print(
+        f"after ln_structured(dim=0): zero rows {(structured.weight.abs().sum(1) == 0).sum().item()} of 4, "
+        f"shape still {tuple(structured.weight.shape)}"
+    )
 
-    model = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+    model = nn.Sequential(
+        nn.Linear(64, 256),
+        nn.ReLU(),
+        nn.Linear(256, 256),
+        nn.ReLU(),
+        nn.Linear(256, 10),
+    )
     with torch.no_grad():
         model[2].weight.mul_(0.1)  # one layer with smaller weights
     dense_bytes = state_bytes(model)
     prune_global(model, 0.6)
     linears = [m for m in model if isinstance(m, nn.Linear)]
-    print(f"global_unstructured 60%: per-layer sparsity {[f'{sparsity(m.weight):.0%}' for m in linears]}")
-    print(f"state_dict while masks are attached: {state_bytes(model) / dense_bytes:.2f}x the dense size")
+    print(
+        f"global_unstructured 60%: per-layer sparsity {[f'{sparsity(m.weight):.0%}' for m in linears]}"
+    )
+    print(
+        f"state_dict while masks are attached: {state_bytes(model) / dense_bytes:.2f}x the dense size"
+    )
     make_permanent(model)
-    print(f"after prune.remove: {state_bytes(model) / dense_bytes:.2f}x, "
-          f"masks left {sum(prune.is_pruned(m) for m in model.modules())}")
+    print(
+        f"after prune.remove: {state_bytes(model) / dense_bytes:.2f}x, "
+        f"masks left {sum(prune.is_pruned(m) for m in model.modules())}"
+    )

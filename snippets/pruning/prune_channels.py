@@ -18,12 +18,17 @@ def mask_prune(model: nn.Module, amount: float) -> nn.Module:
     return model
 
 
-def remove_hidden_units(first: nn.Linear, second: nn.Linear, amount: float) -> tuple[nn.Linear, nn.Linear]:
+def remove_hidden_units(
+    first: nn.Linear, second: nn.Linear, amount: float
+) -> tuple[nn.Linear, nn.Linear]:
     """Drop the hidden units of first -> second with the smallest L2 norm: both matrices shrink."""
     keep = int(round(first.out_features * (1 - amount)))
     norms = first.weight.norm(dim=1)
     kept = norms.argsort(descending=True)[:keep].sort().values
-    new_first, new_second = nn.Linear(first.in_features, keep), nn.Linear(keep, second.out_features)
+    new_first, new_second = (
+        nn.Linear(first.in_features, keep),
+        nn.Linear(keep, second.out_features),
+    )
     with torch.no_grad():
         new_first.weight.copy_(first.weight[kept])
         new_first.bias.copy_(first.bias[kept])
@@ -40,7 +45,9 @@ def shrink_mlp(model: nn.Module, amount: float) -> nn.Module:
             linears = [i for i, m in enumerate(module) if isinstance(m, nn.Linear)]
             for i, j in zip(linears, linears[1:]):
                 if j == i + 2:  # Linear, activation, Linear
-                    module[i], module[j] = remove_hidden_units(module[i], module[j], amount)
+                    module[i], module[j] = remove_hidden_units(
+                        module[i], module[j], amount
+                    )
     return model
 
 
@@ -53,6 +60,10 @@ if __name__ == "__main__":
     model = nn.Sequential(nn.Linear(256, 1024), nn.ReLU(), nn.Linear(1024, 10))
     masked, shrunk = mask_prune(model, 0.5), shrink_mlp(model, 0.5)
     zeros = (masked[0].weight == 0).float().mean().item()
-    print(f"masked: weight {tuple(masked[0].weight.shape)}, {zeros:.0%} zeros, {size_bytes(masked) / 1e6:.2f} MB")
-    print(f"shrunk: weight {tuple(shrunk[0].weight.shape)}, {size_bytes(shrunk) / 1e6:.2f} MB")
+    print(
+        f"masked: weight {tuple(masked[0].weight.shape)}, {zeros:.0%} zeros, {size_bytes(masked) / 1e6:.2f} MB"
+    )
+    print(
+        f"shrunk: weight {tuple(shrunk[0].weight.shape)}, {size_bytes(shrunk) / 1e6:.2f} MB"
+    )
     print(f"original: {size_bytes(model) / 1e6:.2f} MB")

@@ -11,8 +11,8 @@ from torch.nn.utils import prune
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "intro")]
-from toy_task import accuracy, make_classifier, make_task, train  # noqa: E402  (snippets/intro/toy_task.py)
 from prune_channels import shrink_mlp  # noqa: E402  (snippets/pruning/prune_channels.py)
+from toy_task import accuracy, make_classifier, make_task, train  # noqa: E402  (snippets/intro/toy_task.py)
 
 SPARSITIES = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95)
 
@@ -21,7 +21,9 @@ def global_magnitude(model: nn.Module, amount: float) -> nn.Module:
     model = copy.deepcopy(model)
     params = [(m, "weight") for m in model.modules() if isinstance(m, nn.Linear)]
     if amount > 0:
-        prune.global_unstructured(params, pruning_method=prune.L1Unstructured, amount=amount)
+        prune.global_unstructured(
+            params, pruning_method=prune.L1Unstructured, amount=amount
+        )
     return model
 
 
@@ -39,8 +41,14 @@ def pruned_models(model: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor
     for amount in SPARSITIES:
         pruned = global_magnitude(model, amount)
         yield METHODS[0], amount, pruned
-        yield METHODS[1], amount, fine_tune(global_magnitude(model, amount), x_train, y_train)
-        if amount <= 0.9:  # remove that fraction of the hidden units of both hidden layers, then fine-tune
+        yield (
+            METHODS[1],
+            amount,
+            fine_tune(global_magnitude(model, amount), x_train, y_train),
+        )
+        if (
+            amount <= 0.9
+        ):  # remove that fraction of the hidden units of both hidden layers, then fine-tune
             shrunk = shrink_mlp(model, amount) if amount > 0 else copy.deepcopy(model)
             yield METHODS[2], amount, fine_tune(shrunk, x_train, y_train)
 
@@ -54,4 +62,9 @@ if __name__ == "__main__":
         table.setdefault(amount, {})[method] = accuracy(pruned, x_test, y_test)
     print(f"{'removed':>8} " + " ".join(f"{m:>27}" for m in METHODS))
     for amount, row in table.items():
-        print(f"{amount:>8.0%} " + " ".join(f"{row[m]:>27.1%}" if m in row else f"{'—':>27}" for m in METHODS))
+        print(
+            f"{amount:>8.0%} "
+            + " ".join(
+                f"{row[m]:>27.1%}" if m in row else f"{'—':>27}" for m in METHODS
+            )
+        )

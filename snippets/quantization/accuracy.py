@@ -15,26 +15,42 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "intro"))
-from toy_task import accuracy, make_classifier, make_task, train  # noqa: E402  (snippets/intro/toy_task.py)
-
+from toy_task import accuracy, make_classifier, make_task, train
 
 # ---- the quantization paths ----------------------------------------------------------------------
 
+
 def torchao_int8(model: nn.Module, weight_only: bool) -> nn.Module:
-    from torchao.quantization import Int8DynamicActivationInt8WeightConfig, Int8WeightOnlyConfig, quantize_
+    from torchao.quantization import (
+        Int8DynamicActivationInt8WeightConfig,
+        Int8WeightOnlyConfig,
+        quantize_,
+    )
+
     model = copy.deepcopy(model)
-    quantize_(model, Int8WeightOnlyConfig() if weight_only else Int8DynamicActivationInt8WeightConfig())
+    quantize_(
+        model,
+        Int8WeightOnlyConfig()
+        if weight_only
+        else Int8DynamicActivationInt8WeightConfig(),
+    )
     return model
 
 
 def _x86_quantizer(qat: bool):
     from torchao.quantization.pt2e.quantizer.x86_inductor_quantizer import (
-        X86InductorQuantizer, get_default_x86_inductor_quantization_config)
-    return X86InductorQuantizer().set_global(get_default_x86_inductor_quantization_config(is_qat=qat))
+        X86InductorQuantizer,
+        get_default_x86_inductor_quantization_config,
+    )
+
+    return X86InductorQuantizer().set_global(
+        get_default_x86_inductor_quantization_config(is_qat=qat)
+    )
 
 
 def _compile_frozen(model: nn.Module, example: torch.Tensor) -> nn.Module:
     import torch._inductor.config as inductor_config
+
     compiled = torch.compile(model)
     with inductor_config.patch(freezing=True), torch.no_grad():
         compiled(example)
@@ -43,12 +59,15 @@ def _compile_frozen(model: nn.Module, example: torch.Tensor) -> nn.Module:
 
 def _export(model: nn.Module, example: torch.Tensor):
     """torch.export with a dynamic batch dimension (otherwise the graph only accepts example's batch size)."""
-    return torch.export.export(model, (example,), dynamic_shapes=({0: torch.export.Dim("batch")},)).module()
+    return torch.export.export(
+        model, (example,), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
 
 
 def pt2e_static(model: nn.Module, calibration: torch.Tensor) -> nn.Module:
     """Post-training static: observers record activation ranges on calibration data, then fixed scales."""
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
+
     exported = _export(copy.deepcopy(model).eval(), calibration[:8])
     prepared = prepare_pt2e(exported, _x86_quantizer(qat=False))
     with torch.no_grad():
@@ -57,32 +76,47 @@ def pt2e_static(model: nn.Module, calibration: torch.Tensor) -> nn.Module:
     return _compile_frozen(convert_pt2e(prepared), calibration[:8])
 
 
-def pt2e_qat(model: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int = 1) -> nn.Module:
+def pt2e_qat(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int = 1
+) -> nn.Module:
     """Quantization-aware training: fine-tune with fake quantization in the graph, so the weights adapt
     to the rounding, then convert exactly as in the static path."""
     from torchao.quantization.pt2e import move_exported_model_to_eval
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_qat_pt2e
+
     exported = _export(copy.deepcopy(model).train(), x[:8])
     prepared = prepare_qat_pt2e(exported, _x86_quantizer(qat=True))
-    g, optimizer = torch.Generator().manual_seed(2), torch.optim.Adam(prepared.parameters(), lr=2e-4)
+    g, optimizer = (
+        torch.Generator().manual_seed(2),
+        torch.optim.Adam(prepared.parameters(), lr=2e-4),
+    )
     for _ in range(epochs):
         for batch in torch.randperm(len(x), generator=g).split(256):
             optimizer.zero_grad()
             nn.functional.cross_entropy(prepared(x[batch]), y[batch]).backward()
             optimizer.step()
-    move_exported_model_to_eval(prepared)  # an exported graph ignores .eval(); this switches its ops
+    move_exported_model_to_eval(
+        prepared
+    )  # an exported graph ignores .eval(); this switches its ops
     return _compile_frozen(convert_pt2e(prepared), x[:8])
 
 
 def export_onnx(model: nn.Module, example: torch.Tensor, path: Path) -> Path:
     batch = torch.export.Dim("batch", min=1, max=4096)
-    torch.onnx.export(model.eval(), (example,), dynamo=True, verbose=False, input_names=["x"],
-                      dynamic_shapes=({0: batch},)).save(str(path))
+    torch.onnx.export(
+        model.eval(),
+        (example,),
+        dynamo=True,
+        verbose=False,
+        input_names=["x"],
+        dynamic_shapes=({0: batch},),
+    ).save(str(path))
     return path
 
 
 def ort_runner(path: Path):
     import onnxruntime as ort
+
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     return lambda x: torch.from_numpy(session.run(None, {"x": x.numpy()})[0])
 
@@ -90,8 +124,15 @@ def ort_runner(path: Path):
 def ort_quantized(fp32_path: Path, calibration: torch.Tensor | None) -> Path:
     """quantize_dynamic without calibration data; quantize_static (QDQ format) with it.
     quant_pre_process (shape inference and graph cleanup) first, as ONNX Runtime recommends."""
-    from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType, quant_pre_process,
-                                          quantize_dynamic, quantize_static)
+    from onnxruntime.quantization import (
+        CalibrationDataReader,
+        QuantFormat,
+        QuantType,
+        quant_pre_process,
+        quantize_dynamic,
+        quantize_static,
+    )
+
     prepared = fp32_path.with_name("prepared.onnx")
     quant_pre_process(str(fp32_path), str(prepared))
     if calibration is None:
@@ -107,12 +148,21 @@ def ort_quantized(fp32_path: Path, calibration: torch.Tensor | None) -> Path:
             return next(self.batches, None)
 
     out = fp32_path.with_name("int8_static.onnx")
-    quantize_static(str(prepared), str(out), Batches(), quant_format=QuantFormat.QDQ,
-                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True)
+    quantize_static(
+        str(prepared),
+        str(out),
+        Batches(),
+        quant_format=QuantFormat.QDQ,
+        activation_type=QuantType.QUInt8,
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+    )
     return out
 
 
-def all_paths(model: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor, folder: Path) -> dict:
+def all_paths(
+    model: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor, folder: Path
+) -> dict:
     """name -> callable taking a float32 batch and returning logits."""
     calibration = x_train[:1024]
     fp32_onnx = export_onnx(model, x_train[:8], folder / "fp32.onnx")
@@ -146,5 +196,7 @@ if __name__ == "__main__":
             with torch.no_grad():
                 out = run(x_test).float()
             agree = (out.argmax(1) == reference.argmax(1)).float().mean().item()
-            print(f"{name:<28} accuracy {accuracy(run, x_test, y_test):.1%}, "
-                  f"same answer as fp32 {agree:.1%}, max |logit error| {np.abs((out - reference).numpy()).max():.3f}")
+            print(
+                f"{name:<28} accuracy {accuracy(run, x_test, y_test):.1%}, "
+                f"same answer as fp32 {agree:.1%}, max |logit error| {np.abs((out - reference).numpy()).max():.3f}"
+            )

@@ -50,7 +50,10 @@ def mismatched_keys() -> tuple[str, str]:
     # strict=False loads every key whose name matches; here none does, so the model
     # silently keeps its random weights
     result = Named().load_state_dict(saved, strict=False)
-    return strict, f"strict=False: missing {result.missing_keys}, unexpected {result.unexpected_keys}"
+    return (
+        strict,
+        f"strict=False: missing {result.missing_keys}, unexpected {result.unexpected_keys}",
+    )
 
 
 def mismatched_shape() -> str:
@@ -58,7 +61,9 @@ def mismatched_shape() -> str:
     try:
         nn.Linear(4, 3).load_state_dict(saved)
     except RuntimeError as exc:
-        return next(line.strip() for line in str(exc).splitlines() if "size mismatch" in line)
+        return next(
+            line.strip() for line in str(exc).splitlines() if "size mismatch" in line
+        )
     return "loaded?!"
 
 

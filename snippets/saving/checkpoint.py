@@ -15,7 +15,9 @@ from torch import nn
 def make_run(seed: int = 0):
     torch.manual_seed(seed)
     random.seed(seed)
-    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 2))
+    model = nn.Sequential(
+        nn.Linear(8, 16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 2)
+    )
     optimizer = torch.optim.AdamW(model.parameters(), lr=0.01)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
     return model, optimizer, scheduler
@@ -29,7 +31,9 @@ def train_epoch(model, optimizer, scheduler) -> float:
     random.shuffle(order)
     for start in order:
         optimizer.zero_grad()
-        loss = nn.functional.cross_entropy(model(x[start:start + 16]), y[start:start + 16])
+        loss = nn.functional.cross_entropy(
+            model(x[start : start + 16]), y[start : start + 16]
+        )
         loss.backward()
         optimizer.step()
     scheduler.step()
@@ -37,19 +41,24 @@ def train_epoch(model, optimizer, scheduler) -> float:
 
 
 def save_checkpoint(path: Path, model, optimizer, scheduler, epoch: int) -> None:
-    torch.save({
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "scheduler": scheduler.state_dict(),
-        "epoch": epoch,
-        "torch_rng": torch.get_rng_state(),
-        "python_rng": random.getstate(),
-    }, path)
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "epoch": epoch,
+            "torch_rng": torch.get_rng_state(),
+            "python_rng": random.getstate(),
+        },
+        path,
+    )
 
 
 def load_checkpoint(path: Path, model, optimizer, scheduler) -> int:
     """Restore everything in place; return the epoch to continue from."""
-    ckpt = torch.load(path, map_location="cpu")  # weights_only=True: tensors, dicts, lists, numbers only
+    ckpt = torch.load(
+        path, map_location="cpu"
+    )  # weights_only=True: tensors, dicts, lists, numbers only
     model.load_state_dict(ckpt["model"])
     optimizer.load_state_dict(ckpt["optimizer"])
     scheduler.load_state_dict(ckpt["scheduler"])
@@ -66,7 +75,9 @@ def run(epochs: int, interrupt_after: int | None, folder: Path) -> list[float]:
         losses.append(train_epoch(model, optimizer, scheduler))
         save_checkpoint(folder / "last.pt", model, optimizer, scheduler, epoch)
         if epoch == interrupt_after:
-            model, optimizer, scheduler = make_run(seed=123)  # a "new process": different state everywhere
+            model, optimizer, scheduler = make_run(
+                seed=123
+            )  # a "new process": different state everywhere
             epoch = load_checkpoint(folder / "last.pt", model, optimizer, scheduler)
             interrupt_after = None
             continue

@@ -28,7 +28,9 @@ def load_torch(path: Path) -> dict:
 
 
 def load_mmap(path: Path) -> dict:
-    return torch.load(path, map_location="cpu", mmap=True)  # maps the file; pages are read on first touch
+    return torch.load(
+        path, map_location="cpu", mmap=True
+    )  # maps the file; pages are read on first touch
 
 
 def load_safetensors(path: Path) -> dict:
@@ -68,7 +70,11 @@ def peak_rss_mb() -> float:
     Linux's VmHWM starts afresh with each program; getrusage's ru_maxrss does not: a child
     started by a large parent inherits the parent's peak, which would hide the child's own."""
     peak = _status_mb("VmHWM")
-    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return (
+        peak
+        if peak is not None
+        else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
 
 
 if __name__ == "__main__":
@@ -78,8 +84,13 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
         pt, st = save_both(make_model(16), Path(tmp))
         expected = touch(load_torch(pt))
-        for name, loader, path in (("torch.load", load_torch, pt), ("mmap=True", load_mmap, pt),
-                                   ("safetensors", load_safetensors, st)):
+        for name, loader, path in (
+            ("torch.load", load_torch, pt),
+            ("mmap=True", load_mmap, pt),
+            ("safetensors", load_safetensors, st),
+        ):
             model = into_meta_model(loader(path), 16)
             same = touch(model.state_dict()) == expected
-            print(f"{name:<12} -> {len(model.state_dict())} tensors on {model[0].weight.device}, identical: {same}")
+            print(
+                f"{name:<12} -> {len(model.state_dict())} tensors on {model[0].weight.device}, identical: {same}"
+            )

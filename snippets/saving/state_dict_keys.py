@@ -24,8 +24,11 @@ class Bottleneck(nn.Module):
         self.conv3 = nn.Conv2d(mid_ch, out_ch, 1, bias=False)
         self.bn3 = nn.BatchNorm2d(out_ch)
         self.downsample = (
-            nn.Sequential(nn.Conv2d(in_ch, out_ch, 1, bias=False), nn.BatchNorm2d(out_ch))
-            if in_ch != out_ch else None
+            nn.Sequential(
+                nn.Conv2d(in_ch, out_ch, 1, bias=False), nn.BatchNorm2d(out_ch)
+            )
+            if in_ch != out_ch
+            else None
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

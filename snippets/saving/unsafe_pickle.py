@@ -30,7 +30,14 @@ def try_load(path: Path, weights_only: bool) -> str:
         torch.load(path, weights_only=weights_only)
         return "loaded"
     except pickle.UnpicklingError as exc:
-        reason = next((line.strip() for line in str(exc).splitlines() if "Unsupported global" in line), str(exc))
+        reason = next(
+            (
+                line.strip()
+                for line in str(exc).splitlines()
+                if "Unsupported global" in line
+            ),
+            str(exc),
+        )
         return "refused: " + reason.split(". Please")[0]
 
 
@@ -46,11 +53,23 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
         path, marker = Path(tmp) / "evil.pt", Path(tmp) / "marker"
         write_malicious_checkpoint(path, marker)
-        print("weights_only=True :", try_load(path, weights_only=True), "| code ran:", marker.exists())
-        print("weights_only=False:", try_load(path, weights_only=False), "| code ran:", marker.exists())
+        print(
+            "weights_only=True :",
+            try_load(path, weights_only=True),
+            "| code ran:",
+            marker.exists(),
+        )
+        print(
+            "weights_only=False:",
+            try_load(path, weights_only=False),
+            "| code ran:",
+            marker.exists(),
+        )
 
         config_path = Path(tmp) / "config.pt"
         torch.save({"config": TrainConfig(lr=0.1, epochs=3)}, config_path)
         print("own class, default :", try_load(config_path, weights_only=True))
-        with torch.serialization.safe_globals([TrainConfig]):  # allow exactly this class, nothing else
+        with torch.serialization.safe_globals(
+            [TrainConfig]
+        ):  # allow exactly this class, nothing else
             print("own class, allowed :", torch.load(config_path)["config"])

@@ -20,19 +20,26 @@ def missing() -> str | None:
 
 def build_engine(onnx_path: Path, min_shape, opt_shape, max_shape) -> bytes:
     import tensorrt as trt
+
     logger = trt.Logger(trt.Logger.WARNING)
     builder = trt.Builder(logger)
     # TensorRT 10: ask for a strongly typed network (precision comes from the ONNX types). In 11 every
     # network is strongly typed and the flag is deprecated and ignored.
     major = int(trt.__version__.split(".")[0])
-    flags = 1 << int(trt.NetworkDefinitionCreationFlag.STRONGLY_TYPED) if major == 10 else 0
+    flags = (
+        1 << int(trt.NetworkDefinitionCreationFlag.STRONGLY_TYPED) if major == 10 else 0
+    )
     network = builder.create_network(flags)
     parser = trt.OnnxParser(network, logger)
     if not parser.parse_from_file(str(onnx_path)):
-        raise RuntimeError("; ".join(str(parser.get_error(i)) for i in range(parser.num_errors)))
+        raise RuntimeError(
+            "; ".join(str(parser.get_error(i)) for i in range(parser.num_errors))
+        )
     config = builder.create_builder_config()
     config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, 1 << 30)
-    profile = builder.create_optimization_profile()  # the batch sizes this engine accepts
+    profile = (
+        builder.create_optimization_profile()
+    )  # the batch sizes this engine accepts
     profile.set_shape(network.get_input(0).name, min_shape, opt_shape, max_shape)
     config.add_optimization_profile(profile)
     serialized = builder.build_serialized_network(network, config)
@@ -44,7 +51,10 @@ def build_engine(onnx_path: Path, min_shape, opt_shape, max_shape) -> bytes:
 def run_engine(engine_bytes: bytes, x: torch.Tensor) -> torch.Tensor:
     """Bind torch CUDA tensors by name and run on the current stream (execute_async_v3)."""
     import tensorrt as trt
-    engine = trt.Runtime(trt.Logger(trt.Logger.WARNING)).deserialize_cuda_engine(engine_bytes)
+
+    engine = trt.Runtime(trt.Logger(trt.Logger.WARNING)).deserialize_cuda_engine(
+        engine_bytes
+    )
     context = engine.create_execution_context()
     names = [engine.get_tensor_name(i) for i in range(engine.num_io_tensors)]
     inputs = [n for n in names if engine.get_tensor_mode(n) == trt.TensorIOMode.INPUT]
@@ -64,19 +74,31 @@ def run_engine(engine_bytes: bytes, x: torch.Tensor) -> torch.Tensor:
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from export_for_trt import MAX_BATCH, MIN_BATCH, OPT_BATCH, SmallCNN, export  # snippets/tensorrt/
+    from export_for_trt import (
+        MAX_BATCH,
+        MIN_BATCH,
+        OPT_BATCH,
+        SmallCNN,
+        export,
+    )  # snippets/tensorrt/
 
     torch.manual_seed(0)
     model = SmallCNN().eval()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cnn_fp16.onnx"
-        export(model, path, torch.float16)  # strongly typed: an fp16 ONNX gives an fp16 engine
-        engine = build_engine(path, (MIN_BATCH, 3, 32, 32), (OPT_BATCH, 3, 32, 32), (MAX_BATCH, 3, 32, 32))
+        export(
+            model, path, torch.float16
+        )  # strongly typed: an fp16 ONNX gives an fp16 engine
+        engine = build_engine(
+            path, (MIN_BATCH, 3, 32, 32), (OPT_BATCH, 3, 32, 32), (MAX_BATCH, 3, 32, 32)
+        )
     x = torch.randn(8, 3, 32, 32, device="cuda", dtype=torch.float16)
     with torch.no_grad():
         reference = model.cuda()(x)
     out = run_engine(engine, x)
-    print(f"engine: {len(engine) / 1e6:.1f} MB, max abs difference to PyTorch fp16: {(out - reference).abs().max():.1e}")
+    print(
+        f"engine: {len(engine) / 1e6:.1f} MB, max abs difference to PyTorch fp16: {(out - reference).abs().max():.1e}"
+    )
 
 
 if __name__ == "__main__":

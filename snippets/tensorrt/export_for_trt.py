@@ -17,24 +17,39 @@ import onnxruntime as ort
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "intro"))
-from workloads import SmallCNN  # noqa: E402  (snippets/intro/workloads.py)
+from workloads import SmallCNN
 
-MIN_BATCH, OPT_BATCH, MAX_BATCH = 1, 16, 64  # the optimization profile: shapes the engine must accept
+MIN_BATCH, OPT_BATCH, MAX_BATCH = (
+    1,
+    16,
+    64,
+)  # the optimization profile: shapes the engine must accept
 
 
-def export(model: torch.nn.Module, path: Path, dtype: torch.dtype = torch.float32) -> onnx.ModelProto:
+def export(
+    model: torch.nn.Module, path: Path, dtype: torch.dtype = torch.float32
+) -> onnx.ModelProto:
     model = model.eval().to(dtype)
     example = torch.randn(OPT_BATCH, 3, 32, 32, dtype=dtype)
     batch = torch.export.Dim("batch", min=MIN_BATCH, max=MAX_BATCH)
-    torch.onnx.export(model, (example,), dynamo=True, verbose=False, input_names=["x"], output_names=["logits"],
-                      dynamic_shapes=({0: batch},)).save(str(path))
+    torch.onnx.export(
+        model,
+        (example,),
+        dynamo=True,
+        verbose=False,
+        input_names=["x"],
+        output_names=["logits"],
+        dynamic_shapes=({0: batch},),
+    ).save(str(path))
     onnx.checker.check_model(str(path))
     return onnx.load(str(path))
 
 
 def input_type(model: onnx.ModelProto) -> tuple[str, list]:
     tensor = model.graph.input[0].type.tensor_type
-    return onnx.TensorProto.DataType.Name(tensor.elem_type), [d.dim_param or d.dim_value for d in tensor.shape.dim]
+    return onnx.TensorProto.DataType.Name(tensor.elem_type), [
+        d.dim_param or d.dim_value for d in tensor.shape.dim
+    ]
 
 
 def max_difference_to_torch(model: torch.nn.Module, path: Path, batch: int) -> float:
@@ -48,10 +63,12 @@ def max_difference_to_torch(model: torch.nn.Module, path: Path, batch: int) -> f
 def trtexec_command(path: Path, engine: Path) -> str:
     """trtexec for TensorRT 10.x and 11: --stronglyTyped (opt-in on 10.x, always on
     in 11), so the ONNX types decide the precision; no precision flags; one profile."""
-    shape = lambda n: f"x:{n}x3x32x32"  # noqa: E731
-    return (f"trtexec --onnx={path.name} --saveEngine={engine.name} --stronglyTyped "
-            f"--minShapes={shape(MIN_BATCH)} --optShapes={shape(OPT_BATCH)} "
-            f"--maxShapes={shape(MAX_BATCH)}")
+    shape = lambda n: f"x:{n}x3x32x32"
+    return (
+        f"trtexec --onnx={path.name} --saveEngine={engine.name} --stronglyTyped "
+        f"--minShapes={shape(MIN_BATCH)} --optShapes={shape(OPT_BATCH)} "
+        f"--maxShapes={shape(MAX_BATCH)}"
+    )
 
 
 if __name__ == "__main__":
@@ -61,7 +78,12 @@ if __name__ == "__main__":
         fp32, fp16 = Path(tmp) / "cnn_fp32.onnx", Path(tmp) / "cnn_fp16.onnx"
         print("fp32 ONNX input:", *input_type(export(model, fp32)))
         for batch in (MIN_BATCH, OPT_BATCH, MAX_BATCH):
-            print(f"  batch {batch:>2}: ONNX Runtime vs PyTorch, max abs difference "
-                  f"{max_difference_to_torch(model, fp32, batch):.1e}")
-        print("fp16 ONNX input:", *input_type(export(SmallCNN().eval(), fp16, torch.float16)))
+            print(
+                f"  batch {batch:>2}: ONNX Runtime vs PyTorch, max abs difference "
+                f"{max_difference_to_torch(model, fp32, batch):.1e}"
+            )
+        print(
+            "fp16 ONNX input:",
+            *input_type(export(SmallCNN().eval(), fp16, torch.float16)),
+        )
         print(trtexec_command(fp16, fp16.with_suffix(".engine")))

@@ -18,16 +18,24 @@ def missing() -> str | None:
     return None
 
 
-def compile_trt(model: torch.nn.Module, example: torch.Tensor, min_batch: int, max_batch: int):
+def compile_trt(
+    model: torch.nn.Module, example: torch.Tensor, min_batch: int, max_batch: int
+):
     import torch_tensorrt
-    spec = torch_tensorrt.Input(min_shape=(min_batch, *example.shape[1:]), opt_shape=tuple(example.shape),
-                                max_shape=(max_batch, *example.shape[1:]), dtype=example.dtype)
+
+    spec = torch_tensorrt.Input(
+        min_shape=(min_batch, *example.shape[1:]),
+        opt_shape=tuple(example.shape),
+        max_shape=(max_batch, *example.shape[1:]),
+        dtype=example.dtype,
+    )
     # use_explicit_typing is the default: the model's dtypes (here fp16) decide the precision
     return torch_tensorrt.compile(model, ir="dynamo", arg_inputs=[spec])
 
 
 def main() -> None:
     import torch_tensorrt
+
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "intro"))
     from workloads import SmallCNN  # snippets/intro/workloads.py
 
@@ -42,7 +50,9 @@ def main() -> None:
     with torch.no_grad():
         for batch in (1, 16, 64):
             inputs = torch.randn(batch, 3, 32, 32, device="cuda", dtype=torch.float16)
-            print(f"batch {batch:>2}: max abs difference to PyTorch {(loaded(inputs) - model(inputs)).abs().max():.1e}")
+            print(
+                f"batch {batch:>2}: max abs difference to PyTorch {(loaded(inputs) - model(inputs)).abs().max():.1e}"
+            )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Serve a built site on 127.0.0.1 with gzip, as static hosts such as GitHub Pages do.
 
-    python tests/e2e/serve.py SITE_DIR [PORT]
+python tests/e2e/serve.py SITE_DIR [PORT]
 """
 
 from __future__ import annotations
@@ -25,7 +25,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             if not self.path.split("?")[0].endswith("/"):
                 return super().send_head()  # redirects /page to /page/, as static hosts do
             path = path / "index.html"
-        if path.suffix in COMPRESSIBLE and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", ""):
+        if (
+            path.suffix in COMPRESSIBLE
+            and path.is_file()
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+        ):
             body = gzip.compress(path.read_bytes(), mtime=0)
             self.send_response(200)
             self.send_header("Content-Type", self.guess_type(str(path)))
@@ -51,7 +55,9 @@ class _Body:
 
 def serve(site: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
     """Start serving in a daemon thread; the server's port is server.server_address[1]."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(Handler, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port), partial(Handler, directory=str(site))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

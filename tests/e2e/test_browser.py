@@ -15,19 +15,26 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import serve  # tests/e2e/serve.py
 import yaml
-
 from conftest import LIGHTHOUSE_SUMMARY, SITE_PORT, SITE_URL  # tests/conftest.py
 from helpers import ROOT
 
-import serve  # tests/e2e/serve.py
-
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LIGHTHOUSE = ROOT / "tests" / "e2e" / "node_modules" / ".bin" / "lighthouse"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BUDGET = 0.95
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed: run `make e2e` (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed: run `make e2e` (apt-get install chromium)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +48,9 @@ def site(built_site):
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: run make e2e")
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed: run make e2e"
+    )
     with playwright_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b
@@ -81,33 +90,57 @@ def test_every_page_loads_clean_and_makes_no_third_party_request(site, browser):
         page = open_page(browser, url)
         page.evaluate("Array.from(document.images).forEach(i => { i.loading = 'eager'; })")
         page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=10000)
-        page.wait_for_timeout(300)  # late console errors (e.g. the language selector's sitemap fetches)
-        broken_images = page.evaluate("Array.from(document.images).filter(i => i.naturalWidth === 0).map(i => i.src)")
+        page.wait_for_timeout(
+            300
+        )  # late console errors (e.g. the language selector's sitemap fetches)
+        broken_images = page.evaluate(
+            "Array.from(document.images).filter(i => i.naturalWidth === 0).map(i => i.src)"
+        )
         if page.errors or page.external or broken_images:
-            problems.append(f"{url}: errors {page.errors}, third-party {page.external}, broken images {broken_images}")
+            problems.append(
+                f"{url}: errors {page.errors}, third-party {page.external}, broken images {broken_images}"
+            )
         page.context.close()
     assert not problems, "\n".join(problems)
 
 
 def test_every_plot_loads(site, browser):
     base, _ = site
-    for path in ("introduction/", "en/introduction/", "cpu/amx/", "en/cpu/amx/", "quantization/", "en/saving/"):
+    for path in (
+        "introduction/",
+        "en/introduction/",
+        "cpu/amx/",
+        "en/cpu/amx/",
+        "quantization/",
+        "en/saving/",
+    ):
         page = open_page(browser, base + path)
         count = page.evaluate("document.querySelectorAll('.bench-figure img').length")
-        for i in range(count):  # lazy images load once near the viewport: bring each there, one at a time
-            page.evaluate("i => document.querySelectorAll('.bench-figure img')[i].scrollIntoView()", i)
-            page.wait_for_function("i => document.querySelectorAll('.bench-figure img')[i].complete", arg=i)
-        widths = page.evaluate("Array.from(document.querySelectorAll('.bench-figure img')).map(i => i.naturalWidth)")
+        for i in range(
+            count
+        ):  # lazy images load once near the viewport: bring each there, one at a time
+            page.evaluate(
+                "i => document.querySelectorAll('.bench-figure img')[i].scrollIntoView()", i
+            )
+            page.wait_for_function(
+                "i => document.querySelectorAll('.bench-figure img')[i].complete", arg=i
+            )
+        widths = page.evaluate(
+            "Array.from(document.querySelectorAll('.bench-figure img')).map(i => i.naturalWidth)"
+        )
         assert widths and all(w > 0 for w in widths), f"{path}: plot widths {widths}"
         page.context.close()
 
 
-@pytest.mark.parametrize(("start", "lang", "target"), [
-    ("quantization/", "en", "en/quantization/"),
-    ("en/quantization/", "zh", "quantization/"),
-    ("cpu/onednn/", "en", "en/cpu/onednn/"),
-    ("en/saving/onnx/", "zh", "saving/onnx/"),
-])
+@pytest.mark.parametrize(
+    ("start", "lang", "target"),
+    [
+        ("quantization/", "en", "en/quantization/"),
+        ("en/quantization/", "zh", "quantization/"),
+        ("cpu/onednn/", "en", "en/cpu/onednn/"),
+        ("en/saving/onnx/", "zh", "saving/onnx/"),
+    ],
+)
 def test_language_switcher_keeps_the_chapter(site, browser, start, lang, target):
     base, _ = site
     page = open_page(browser, base + start)
@@ -118,13 +151,18 @@ def test_language_switcher_keeps_the_chapter(site, browser, start, lang, target)
     page.context.close()
 
 
-@pytest.mark.parametrize(("start", "query", "expected"), [("", "量化", "quantization/"), ("en/", "quantization", "en/quantization/")])
+@pytest.mark.parametrize(
+    ("start", "query", "expected"),
+    [("", "量化", "quantization/"), ("en/", "quantization", "en/quantization/")],
+)
 def test_search_lists_the_quantization_chapter_first(site, browser, start, query, expected):
     base, _ = site
     page = open_page(browser, base + start)
     first = None
     page.click("input.md-search__input")
-    for _ in range(15):  # the search worker builds its index in the background: retype until it answers
+    for _ in range(
+        15
+    ):  # the search worker builds its index in the background: retype until it answers
         page.fill("input.md-search__input", "")
         page.keyboard.type(query, delay=30)
         page.wait_for_timeout(1000)
@@ -184,6 +222,7 @@ def test_glossary_tooltip_appears_on_hover(site, browser, path):
 
 # ---- page budgets --------------------------------------------------------------------------------
 
+
 def heaviest_chapter(folder: Path, lang: str) -> str:
     """The chapter page (not the home page) with the most bytes of HTML and images."""
     root = folder / "en" if lang == "en" else folder
@@ -193,8 +232,11 @@ def heaviest_chapter(folder: Path, lang: str) -> str:
         if rel == "." or (lang == "zh" and rel.startswith("en")):
             continue
         text = html.read_text(encoding="utf-8")
-        images = sum((html.parent / src).stat().st_size for src in re.findall(r'<img src="([^"]+)"', text)
-                     if (html.parent / src).exists())
+        images = sum(
+            (html.parent / src).stat().st_size
+            for src in re.findall(r'<img src="([^"]+)"', text)
+            if (html.parent / src).exists()
+        )
         sizes[rel + "/"] = len(text.encode()) + images
     return max(sizes, key=sizes.get)
 
@@ -206,15 +248,31 @@ def heaviest_chapter(folder: Path, lang: str) -> str:
 # and three per chapter; otherwise one run per page, for the other three categories.
 HOME_RUNS = 5
 CHAPTER_RUNS = 3
-METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift",
-           "speed-index")
+METRICS = (
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "speed-index",
+)
 
 
 def lighthouse(url: str, report: Path) -> dict:
-    done = subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-                           "--only-categories=performance,accessibility,best-practices,seo",
-                           "--chrome-flags=--headless=new " + " ".join(FLAGS)],
-                          env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            "--only-categories=performance,accessibility,best-practices,seo",
+            "--chrome-flags=--headless=new " + " ".join(FLAGS),
+        ],
+        env=dict(os.environ, CHROME_PATH=CHROMIUM),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(report.read_text())
 
@@ -231,18 +289,28 @@ def lighthouse_reports(site, tmp_path_factory, request):
     out = tmp_path_factory.mktemp("lighthouse")
     zh, en = heaviest_chapter(folder, "zh"), heaviest_chapter(folder, "en")
     judged = any(item.get_closest_marker("performance_budget") for item in request.session.items)
-    run_count = {"zh home": HOME_RUNS if judged else 1, "en home": HOME_RUNS if judged else 1,
-                 f"zh {zh}": CHAPTER_RUNS if judged else 1, f"en {en}": CHAPTER_RUNS if judged else 1}
+    run_count = {
+        "zh home": HOME_RUNS if judged else 1,
+        "en home": HOME_RUNS if judged else 1,
+        f"zh {zh}": CHAPTER_RUNS if judged else 1,
+        f"en {en}": CHAPTER_RUNS if judged else 1,
+    }
     targets = {"zh home": "", "en home": "en/", f"zh {zh}": zh, f"en {en}": "en/" + en}
-    reports = {name: [lighthouse(base + path, out / f"{i}-{run}.json") for run in range(run_count[name])]
-               for i, (name, path) in enumerate(targets.items())}
+    reports = {
+        name: [lighthouse(base + path, out / f"{i}-{run}.json") for run in range(run_count[name])]
+        for i, (name, path) in enumerate(targets.items())
+    }
     summary = {}
     for name, runs in reports.items():
         summary[name] = {
-            "median": {c: median_run(runs, c)["categories"][c]["score"] for c in runs[0]["categories"]},
+            "median": {
+                c: median_run(runs, c)["categories"][c]["score"] for c in runs[0]["categories"]
+            },
             "performance_runs": [r["categories"]["performance"]["score"] for r in runs],
-            "median_performance_metrics": {m: round(median_run(runs, "performance")["audits"][m]["numericValue"], 3)
-                                           for m in METRICS},
+            "median_performance_metrics": {
+                m: round(median_run(runs, "performance")["audits"][m]["numericValue"], 3)
+                for m in METRICS
+            },
             "transfer_kib": round(runs[0]["audits"]["total-byte-weight"]["numericValue"] / 1024),
             "benchmark_index": [round(r["environment"]["benchmarkIndex"]) for r in runs],
         }
@@ -261,18 +329,26 @@ def budget_failures(reports: dict, pages: list[str], categories: list[str]) -> l
             report = median_run(runs, category)
             score = report["categories"][category]["score"]
             if score < BUDGET:
-                failing = [ref["id"] for ref in report["categories"][category]["auditRefs"]
-                           if ref.get("weight") and report["audits"][ref["id"]].get("score") is not None
-                           and report["audits"][ref["id"]]["score"] < 1]
+                failing = [
+                    ref["id"]
+                    for ref in report["categories"][category]["auditRefs"]
+                    if ref.get("weight")
+                    and report["audits"][ref["id"]].get("score") is not None
+                    and report["audits"][ref["id"]]["score"] < 1
+                ]
                 runs_scores = [r["categories"][category]["score"] for r in runs]
-                failures.append(f"{name}: {category} median {score:.2f} < {BUDGET} over runs {runs_scores} "
-                                f"(failing audits in the median run: {failing})")
+                failures.append(
+                    f"{name}: {category} median {score:.2f} < {BUDGET} over runs {runs_scores} "
+                    f"(failing audits in the median run: {failing})"
+                )
     return failures
 
 
 def test_page_budgets(lighthouse_reports):
     """Accessibility, best practices and SEO of the home page and the heaviest chapter in both languages."""
-    failures = budget_failures(lighthouse_reports, list(lighthouse_reports), ["accessibility", "best-practices", "seo"])
+    failures = budget_failures(
+        lighthouse_reports, list(lighthouse_reports), ["accessibility", "best-practices", "seo"]
+    )
     assert not failures, "\n".join(failures)
 
 

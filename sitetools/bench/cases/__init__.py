@@ -2,13 +2,13 @@
 
 from sitetools.bench.cases import (  # noqa: F401  (imported for their registrations)
     cpu,
-    ladder,
-    inference,
-    mixed_precision,
-    saving,
     fusion,
-    quantization,
-    pruning,
-    multimodal,
     gpu,
+    inference,
+    ladder,
+    mixed_precision,
+    multimodal,
+    pruning,
+    quantization,
+    saving,
 )

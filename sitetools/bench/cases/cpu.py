@@ -24,10 +24,14 @@ def case_gemm(s: Settings) -> list[dict]:
     for dtype in gemm.DTYPES:
         previous = None  # (n, median seconds) of the last measured size
         for n in sizes:
-            predicted = previous[1] * (n / previous[0]) ** 3 if previous else 0.0  # GEMM time grows as n^3
+            predicted = (
+                previous[1] * (n / previous[0]) ** 3 if previous else 0.0
+            )  # GEMM time grows as n^3
             if predicted > s.max_call_seconds:
-                reason = (f"predicted {predicted:.0f} s per call from n={previous[0]}, "
-                          f"over the {s.max_call_seconds:g} s budget")
+                reason = (
+                    f"predicted {predicted:.0f} s per call from n={previous[0]}, "
+                    f"over the {s.max_call_seconds:g} s budget"
+                )
                 out.append(record(dtype, {"skipped": reason}, n=n))
                 continue
             a, b = gemm.gemm_operands(n, dtype)

@@ -16,6 +16,7 @@ LOSS_STEPS = 15
 def tf32(enabled: bool) -> str:
     """Switch TF32 for fp32 matmuls with the installed torch's API; return the call used."""
     import torch
+
     matmul = torch.backends.cuda.matmul
     if hasattr(matmul, "fp32_precision"):
         matmul.fp32_precision = "tf32" if enabled else "ieee"
@@ -27,6 +28,7 @@ def tf32(enabled: bool) -> str:
 @case("gpu_gemm", "GPU GEMM by dtype: fp32, TF32, bf16, fp16, fp8", gpu=True)
 def case_gpu_gemm(s: Settings) -> list[dict]:
     import torch
+
     out = []
     cap = torch.cuda.get_device_capability()
     for n in (4096, 8192):
@@ -35,22 +37,34 @@ def case_gpu_gemm(s: Settings) -> list[dict]:
         b32 = torch.randn(n, n, device="cuda", generator=g)
         for dtype in ("fp32", "tf32", "bf16", "fp16", "fp8"):
             if dtype == "fp8" and cap < (8, 9):
-                out.append(record(dtype, {"skipped": f"fp8 matmul needs compute capability 8.9 or newer, this GPU is {cap}"}, n=n))
+                out.append(
+                    record(
+                        dtype,
+                        {
+                            "skipped": f"fp8 matmul needs compute capability 8.9 or newer, this GPU is {cap}"
+                        },
+                        n=n,
+                    )
+                )
                 continue
             api = tf32(dtype == "tf32")
             if dtype in ("fp32", "tf32"):
                 a, b, fn = a32, b32, None
             elif dtype == "fp8":
                 a = a32.to(torch.float8_e4m3fn)
-                b = b32.to(torch.float8_e4m3fn).t().contiguous().t()  # column-major, as _scaled_mm needs
+                b = (
+                    b32.to(torch.float8_e4m3fn).t().contiguous().t()
+                )  # column-major, as _scaled_mm needs
                 one = torch.ones((), device="cuda")
-                fn = lambda a=a, b=b, one=one: torch._scaled_mm(a, b, scale_a=one, scale_b=one, out_dtype=torch.bfloat16)
+                fn = lambda a=a, b=b, one=one: torch._scaled_mm(
+                    a, b, scale_a=one, scale_b=one, out_dtype=torch.bfloat16
+                )
             else:
                 dt = {"bf16": torch.bfloat16, "fp16": torch.float16}[dtype]
                 a, b, fn = a32.to(dt), b32.to(dt), None
             result = measure(fn or (lambda a=a, b=b: a @ b), s)
             if "median_s" in result:
-                result["ops_per_s"] = 2 * n ** 3 / result["median_s"]
+                result["ops_per_s"] = 2 * n**3 / result["median_s"]
             out.append(record(dtype, result, n=n, api=api if dtype in ("fp32", "tf32") else None))
         tf32(False)
     return out
@@ -58,6 +72,7 @@ def case_gpu_gemm(s: Settings) -> list[dict]:
 
 def _train_setup(device: str):
     import torch
+
     work = snippets.load("intro/workloads")
     torch.manual_seed(0)
     model = work.TransformerMLP(dim=DIM, hidden=HIDDEN).to(device)
@@ -69,6 +84,7 @@ def _train_setup(device: str):
 
 def _step(model, optimizer, x, y, device: str, dtype, scaler) -> float:
     import torch
+
     optimizer.zero_grad(set_to_none=True)
     with torch.autocast(device, dtype=dtype or torch.float32, enabled=dtype is not None):
         loss = torch.nn.functional.cross_entropy(model(x), y)
@@ -82,16 +98,24 @@ def _step(model, optimizer, x, y, device: str, dtype, scaler) -> float:
     return loss.detach()
 
 
-@case("gpu_training", "Training step on the GPU: fp32, TF32, bf16, fp16 + GradScaler; and on the host CPU",
-      gpu=True, baseline="GPU fp32")
+@case(
+    "gpu_training",
+    "Training step on the GPU: fp32, TF32, bf16, fp16 + GradScaler; and on the host CPU",
+    gpu=True,
+    baseline="GPU fp32",
+)
 def case_gpu_training(s: Settings) -> list[dict]:
     import torch
+
     out = []
-    variants = [("GPU fp32", "cuda", None, False, False), ("GPU TF32", "cuda", None, False, True),
-                ("GPU bf16 autocast", "cuda", torch.bfloat16, False, False),
-                ("GPU fp16 autocast + GradScaler", "cuda", torch.float16, True, False),
-                ("host CPU fp32", "cpu", None, False, False),
-                ("host CPU bf16 autocast", "cpu", torch.bfloat16, False, False)]
+    variants = [
+        ("GPU fp32", "cuda", None, False, False),
+        ("GPU TF32", "cuda", None, False, True),
+        ("GPU bf16 autocast", "cuda", torch.bfloat16, False, False),
+        ("GPU fp16 autocast + GradScaler", "cuda", torch.float16, True, False),
+        ("host CPU fp32", "cpu", None, False, False),
+        ("host CPU bf16 autocast", "cpu", torch.bfloat16, False, False),
+    ]
     for name, device, dtype, scaled, use_tf32 in variants:
         api = tf32(use_tf32)
         curves = []
@@ -99,31 +123,58 @@ def case_gpu_training(s: Settings) -> list[dict]:
             model, optimizer, x, y = _train_setup(device)
             scaler = torch.amp.GradScaler(device) if scaled else None
             if phase == "curve":
-                curves = [float(_step(model, optimizer, x, y, device, dtype, scaler)) for _ in range(LOSS_STEPS)]
+                curves = [
+                    float(_step(model, optimizer, x, y, device, dtype, scaler))
+                    for _ in range(LOSS_STEPS)
+                ]
             else:
                 result = measure(lambda: _step(model, optimizer, x, y, device, dtype, scaler), s)
         tf32(False)
-        out.append(record(name, result, loss_curve=curves, device=device,
-                          tf32_api=api if use_tf32 else None, batch=TRAIN_BATCH, dim=DIM, hidden=HIDDEN))
+        out.append(
+            record(
+                name,
+                result,
+                loss_curve=curves,
+                device=device,
+                tf32_api=api if use_tf32 else None,
+                batch=TRAIN_BATCH,
+                dim=DIM,
+                hidden=HIDDEN,
+            )
+        )
     return out
 
 
-@case("gpu_inference", "Inference on the GPU: eager, torch.compile, max-autotune, CUDA graphs; and on the host CPU",
-      gpu=True, baseline="GPU fp32 eager")
+@case(
+    "gpu_inference",
+    "Inference on the GPU: eager, torch.compile, max-autotune, CUDA graphs; and on the host CPU",
+    gpu=True,
+    baseline="GPU fp32 eager",
+)
 def case_gpu_inference(s: Settings) -> list[dict]:
     import time
 
     import torch
     import torch._dynamo
+
     work = snippets.load("intro/workloads")
     out = []
     for dtype_name, dtype in (("fp32", torch.float32), ("bf16", torch.bfloat16)):
         for device in ("cuda", "cpu"):
             torch.manual_seed(0)
             model = work.TransformerMLP(dim=DIM, hidden=HIDDEN).eval().to(device, dtype)
-            x = torch.randn(INFER_BATCH, DIM, generator=torch.Generator().manual_seed(0)).to(device, dtype)
-            modes = [("eager", None)] + ([("torch.compile", "default"), ("max-autotune", "max-autotune"),
-                                          ("CUDA graphs (reduce-overhead)", "reduce-overhead")] if device == "cuda" else [])
+            x = torch.randn(INFER_BATCH, DIM, generator=torch.Generator().manual_seed(0)).to(
+                device, dtype
+            )
+            modes = [("eager", None)] + (
+                [
+                    ("torch.compile", "default"),
+                    ("max-autotune", "max-autotune"),
+                    ("CUDA graphs (reduce-overhead)", "reduce-overhead"),
+                ]
+                if device == "cuda"
+                else []
+            )
             for label, mode in modes:
                 torch._dynamo.reset()
                 start = time.perf_counter()
@@ -135,6 +186,13 @@ def case_gpu_inference(s: Settings) -> list[dict]:
                 with torch.inference_mode():
                     result = measure(lambda: fn(x), s)
                 prefix = "GPU" if device == "cuda" else "host CPU"
-                out.append(record(f"{prefix} {dtype_name} {label}", result, build_s=build_s, batch=INFER_BATCH,
-                                  device=device))
+                out.append(
+                    record(
+                        f"{prefix} {dtype_name} {label}",
+                        result,
+                        build_s=build_s,
+                        batch=INFER_BATCH,
+                        device=device,
+                    )
+                )
     return out

@@ -28,29 +28,66 @@ def case_isa_ladder(s: Settings) -> list[dict]:
     previous: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for level in levels_for(s):
-            before, after = Path(tmp) / f"{level['id']}.previous.json", Path(tmp) / f"{level['id']}.json"
+            before, after = (
+                Path(tmp) / f"{level['id']}.previous.json",
+                Path(tmp) / f"{level['id']}.json",
+            )
             before.write_text(json.dumps(previous))
             env = {k: v for k, v in os.environ.items() if k not in CAP_LIBRARY} | level["caps"]
-            done = subprocess.run([sys.executable, "-m", "sitetools.bench.ladder_worker", level["id"],
-                                   str(s.threads), "1" if s.quick else "0", str(before), str(after)],
-                                  env=env, capture_output=True, text=True, timeout=1200)
-            if done.returncode != 0 or not after.is_file():  # a crashed level is recorded, not hidden
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "sitetools.bench.ladder_worker",
+                    level["id"],
+                    str(s.threads),
+                    "1" if s.quick else "0",
+                    str(before),
+                    str(after),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1200,
+            )
+            if (
+                done.returncode != 0 or not after.is_file()
+            ):  # a crashed level is recorded, not hidden
                 last = (done.stderr.strip().splitlines() or ["no output"])[-1][:200]
                 reason = f"this level's process exited with status {done.returncode}: {last}"
                 for workload in ladder_workload_names(s):
-                    out.append(record(f"{workload} @ {level['id']}", {"skipped": reason, "kernels": []},
-                                      workload=workload, level=level["id"], level_label=level["label"],
-                                      caps=level["caps"]))
+                    out.append(
+                        record(
+                            f"{workload} @ {level['id']}",
+                            {"skipped": reason, "kernels": []},
+                            workload=workload,
+                            level=level["id"],
+                            level_label=level["label"],
+                            caps=level["caps"],
+                        )
+                    )
                 continue
             for r in json.loads(after.read_text()):
                 workload = r.pop("workload")
-                out.append(record(f"{workload} @ {level['id']}", r, workload=workload, level=level["id"],
-                                  level_label=level["label"], caps=level["caps"]))
+                out.append(
+                    record(
+                        f"{workload} @ {level['id']}",
+                        r,
+                        workload=workload,
+                        level=level["id"],
+                        level_label=level["label"],
+                        caps=level["caps"],
+                    )
+                )
                 if "skipped" not in r:
-                    previous[workload] = {"level": r.get("same_as", level["id"]), "kernels": r["kernels"]}
+                    previous[workload] = {
+                        "level": r.get("same_as", level["id"]),
+                        "kernels": r["kernels"],
+                    }
     return out
 
 
 def ladder_workload_names(s: Settings) -> list[str]:
     from sitetools.bench.ladder_worker import WORKLOADS
+
     return WORKLOADS[:3] if s.quick else WORKLOADS

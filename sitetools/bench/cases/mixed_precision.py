@@ -11,6 +11,7 @@ LOSS_STEPS = 15  # steps of the loss curves drawn on the mixed-precision page
 @case("training", "Training step: fp32 vs bf16 autocast")
 def case_training(s: Settings) -> list[dict]:
     import torch
+
     work = snippets.load("intro/workloads")
     step = snippets.load("mixed_precision/train_step")
     out = []
@@ -31,14 +32,22 @@ def case_training(s: Settings) -> list[dict]:
             model = make()
             optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
             result = measure(lambda: step.train_step(model, optimizer, x, y, bf16), s)
-            out.append(record(f"{model_name} {'bf16 autocast' if bf16 else 'fp32'}", result,
-                              baseline=f"{model_name} fp32", model=model_name, loss_curve=curve))
+            out.append(
+                record(
+                    f"{model_name} {'bf16 autocast' if bf16 else 'fp32'}",
+                    result,
+                    baseline=f"{model_name} fp32",
+                    model=model_name,
+                    loss_curve=curve,
+                )
+            )
     return out
 
 
 @case("bf16_tricks", "bf16 habits: convert once, reductions in fp32")
 def case_bf16_tricks(s: Settings) -> list[dict]:
     import torch
+
     tricks = snippets.load("mixed_precision/bf16_tricks")
     g = torch.Generator().manual_seed(0)
     x = torch.randn(64, 256, generator=g)
@@ -49,8 +58,20 @@ def case_bf16_tricks(s: Settings) -> list[dict]:
     loss16, loss32 = "cross-entropy in bf16", "cross-entropy in fp32"
     with torch.inference_mode():
         return [
-            record(each, measure(lambda: tricks.layer_converting_each_step(x, weights), s), baseline=each),
-            record(once, measure(lambda: tricks.layer_staying_in_bf16(x, weights_bf16), s), baseline=each),
-            record(loss16, measure(lambda: tricks.loss_in_bf16(logits, target), s), baseline=loss16),
-            record(loss32, measure(lambda: tricks.loss_in_fp32(logits, target), s), baseline=loss16),
+            record(
+                each,
+                measure(lambda: tricks.layer_converting_each_step(x, weights), s),
+                baseline=each,
+            ),
+            record(
+                once,
+                measure(lambda: tricks.layer_staying_in_bf16(x, weights_bf16), s),
+                baseline=each,
+            ),
+            record(
+                loss16, measure(lambda: tricks.loss_in_bf16(logits, target), s), baseline=loss16
+            ),
+            record(
+                loss32, measure(lambda: tricks.loss_in_fp32(logits, target), s), baseline=loss16
+            ),
         ]

@@ -7,13 +7,21 @@ from sitetools.bench.cases.quantization import classifier_record
 from sitetools.bench.measure import Settings, case, record
 
 
-@case("multimodal", "TorchMultimodal late-fusion classifier: fp32, bf16, compiled, int8", quick=False,
-      baseline="fp32 eager")
+@case(
+    "multimodal",
+    "TorchMultimodal late-fusion classifier: fp32, bf16, compiled, int8",
+    quick=False,
+    baseline="fp32 eager",
+)
 def case_multimodal(s: Settings) -> list[dict]:
     import torch
     import torch._dynamo
+
     try:
-        fusion, techniques = snippets.load("multimodal/late_fusion"), snippets.load("multimodal/techniques")
+        fusion, techniques = (
+            snippets.load("multimodal/late_fusion"),
+            snippets.load("multimodal/techniques"),
+        )
     except ImportError as exc:  # torchmultimodal is installed by make (requirements-nodeps.txt)
         return [record("all", {"skipped": f"torchmultimodal does not import: {exc}"})]
     torch.manual_seed(0)
@@ -24,5 +32,7 @@ def case_multimodal(s: Settings) -> list[dict]:
     with torch.no_grad():
         reference = model(test_x)
         batch = {k: v[:64] for k, v in test_x.items()}
-        return [classifier_record(variant, run, test_x, test_y, reference, fusion.accuracy, s)
-                for variant, run in techniques.variants(model, batch).items()]
+        return [
+            classifier_record(variant, run, test_x, test_y, reference, fusion.accuracy, s)
+            for variant, run in techniques.variants(model, batch).items()
+        ]

@@ -12,18 +12,29 @@ from sitetools.bench.measure import Settings, case, measure, record, relative_er
 def classifier_record(variant: str, run, x, y, reference, accuracy, s: Settings) -> dict:
     """Time one way of running a trained classifier; record its accuracy and how far it is from fp32."""
     import torch
+
     with torch.no_grad():
         logits = run(x).float()
         result = measure(lambda: run(x), s)
-    return record(variant, result, batch=len(y), accuracy=accuracy(run, x, y),
-                  agreement=float((logits.argmax(1) == reference.argmax(1)).float().mean()),
-                  relative_error=relative_error(logits, reference))
+    return record(
+        variant,
+        result,
+        batch=len(y),
+        accuracy=accuracy(run, x, y),
+        agreement=float((logits.argmax(1) == reference.argmax(1)).float().mean()),
+        relative_error=relative_error(logits, reference),
+    )
 
 
-@case("quantization", "Quantization paths on a trained classifier: speed, accuracy, error", quick=False,
-      baseline="fp32")
+@case(
+    "quantization",
+    "Quantization paths on a trained classifier: speed, accuracy, error",
+    quick=False,
+    baseline="fp32",
+)
 def case_quantization(s: Settings) -> list[dict]:
     import torch
+
     quant, task = snippets.load("quantization/accuracy"), snippets.load("intro/toy_task")
     torch.manual_seed(0)
     x_train, y_train, x_test, y_test = task.make_task()

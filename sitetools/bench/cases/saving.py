@@ -17,10 +17,15 @@ from sitetools.bench.measure import Settings, case, measure, record
 from sitetools.paths import SNIPPETS
 
 
-@case("onnxruntime", "ONNX Runtime vs PyTorch eager on the same exported model", baseline="PyTorch eager")
+@case(
+    "onnxruntime",
+    "ONNX Runtime vs PyTorch eager on the same exported model",
+    baseline="PyTorch eager",
+)
 def case_onnxruntime(s: Settings) -> list[dict]:
     import numpy as np
     import torch
+
     torch.manual_seed(0)
     work = snippets.load("intro/workloads")
     onnx_snippet = snippets.load("saving/onnx_export")
@@ -36,8 +41,10 @@ def case_onnxruntime(s: Settings) -> list[dict]:
             reference = model(x).numpy()
         ort_result = measure(lambda: session.run(None, feed), s)
         error = float(np.abs(session.run(None, feed)[0] - reference).max())
-    return [record("PyTorch eager", eager),
-            record("ONNX Runtime", ort_result, max_abs_difference=error)]
+    return [
+        record("PyTorch eager", eager),
+        record("ONNX Runtime", ort_result, max_abs_difference=error),
+    ]
 
 
 LOAD_WORKER = """
@@ -59,7 +66,9 @@ print(json.dumps({"load_s": loaded, "load_and_read_s": used, "peak_after_load_mb
 """
 
 
-@case("load", "Loading a large state_dict: torch.load vs mmap vs safetensors", baseline="torch.load")
+@case(
+    "load", "Loading a large state_dict: torch.load vs mmap vs safetensors", baseline="torch.load"
+)
 def case_load(s: Settings) -> list[dict]:
     load = snippets.load("saving/load_speed")
     mb = 32 if s.quick else 256
@@ -70,20 +79,45 @@ def case_load(s: Settings) -> list[dict]:
         for method, path in (("torch.load", pt), ("mmap=True", pt), ("safetensors", st)):
             runs = []
             for _ in range(repeats):  # a fresh process each time: peak memory is per process
-                done = subprocess.run([sys.executable, "-c", LOAD_WORKER, str(SNIPPETS / "saving/load_speed.py"),
-                                       method, str(path), str(mb)], capture_output=True, text=True, timeout=600,
-                                      env=dict(os.environ, OMP_NUM_THREADS=str(s.threads)))
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        "-c",
+                        LOAD_WORKER,
+                        str(SNIPPETS / "saving/load_speed.py"),
+                        method,
+                        str(path),
+                        str(mb),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                    env=dict(os.environ, OMP_NUM_THREADS=str(s.threads)),
+                )
                 if done.returncode != 0:
                     raise RuntimeError(f"load worker failed: {done.stderr[-800:]}")
                 runs.append(json.loads(done.stdout))
             times = sorted(r["load_and_read_s"] for r in runs)
             q = statistics.quantiles(times, n=4) if len(times) > 1 else [times[0]] * 3
             result = {
-                "median_s": statistics.median(times), "iqr_s": q[2] - q[0], "min_s": times[0],
-                "max_s": times[-1], "runs": len(times), "calls_per_run": 1,
+                "median_s": statistics.median(times),
+                "iqr_s": q[2] - q[0],
+                "min_s": times[0],
+                "max_s": times[-1],
+                "runs": len(times),
+                "calls_per_run": 1,
                 "load_only_median_s": statistics.median(r["load_s"] for r in runs),
                 "peak_after_load_mb": statistics.median(r["peak_after_load_mb"] for r in runs),
-                "private_after_read_mb": statistics.median(r["private_after_read_mb"] for r in runs)}
-            out.append(record(method, result, file_mb=path.stat().st_size / 2**20,
-                              timing="time.perf_counter in a fresh process per run (warm page cache)"))
+                "private_after_read_mb": statistics.median(
+                    r["private_after_read_mb"] for r in runs
+                ),
+            }
+            out.append(
+                record(
+                    method,
+                    result,
+                    file_mb=path.stat().st_size / 2**20,
+                    timing="time.perf_counter in a fresh process per run (warm page cache)",
+                )
+            )
     return out
