@@ -9,9 +9,14 @@ STAMP  := $(VENV)/.installed
 QUICK  ?=
 # arguments for the benchmark and notebook programs: make bench ARGS="--only gemm", make notebooks ARGS=quantization
 ARGS   ?=
+# Where pip also looks for torch. Off by default; on Linux, PyPI's torch==2.13.0 is the multi-GB CUDA build, so
+# outside the build machine use PyTorch's CPU wheels (the workflow does):
+#   make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
+PIP    := -m pip install --quiet --disable-pip-version-check $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test bench outputs notebooks clean lock check-python e2e e2e-deps
+.PHONY: help install serve build lint test bench outputs notebooks clean lock check-python e2e e2e-deps
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -26,10 +31,12 @@ check-python:
 # Reinstalls only when a pinned file changes.
 $(STAMP): requirements.txt requirements.lock requirements-nodeps.txt pyproject.toml | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) $(PIP) -r requirements.lock
+	$(PY) $(PIP) --no-deps -r requirements-nodeps.txt
+	$(PY) $(PIP) --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the pinned dependencies (the other targets do it themselves)
 
 serve: $(STAMP)  ## serve the site on http://127.0.0.1:8000 with live reload (docs, snippets, data)
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -37,17 +44,21 @@ serve: $(STAMP)  ## serve the site on http://127.0.0.1:8000 with live reload (do
 build: $(STAMP)  ## build the site into site/ (strict: any warning fails)
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 
-test: $(STAMP) e2e-deps  ## the whole suite: snippets, code blocks as rendered, site, bench quick mode, browser, Lighthouse (not performance)
+lint: $(STAMP)  ## ruff check . (configured in pyproject.toml; make test runs it first)
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP) lint e2e-deps  ## the linter, then the whole suite: snippets, code blocks as rendered, site, bench quick mode, browser, Lighthouse (not performance)
 	$(PY) -m pytest -m "not performance_budget"
 
 # Browser tests need Debian's chromium (installed with apt-get when run as root) and Lighthouse (npm, pinned
-# in tests/e2e/package-lock.json).
+# in tests/e2e/package-lock.json), run by Node.js $(NODE_VERSION) (the workflow's actions/setup-node too).
+NODE_VERSION := 20
 e2e-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "error: chromium is missing; install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
-	@command -v npm >/dev/null 2>&1 || { echo "error: npm is missing; install Node.js 20 with npm"; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is missing; install Node.js $(NODE_VERSION) with npm"; exit 1; }
 	@test -x tests/e2e/node_modules/.bin/lighthouse || npm ci --prefix tests/e2e --no-audit --no-fund --silent
 
 e2e: $(STAMP) e2e-deps  ## only the browser tests and every Lighthouse budget, performance included
@@ -62,12 +73,20 @@ notebooks: $(STAMP)  ## regenerate the chapter notebooks from pages, snippets an
 bench: $(STAMP)  ## measure this machine: write its record under docs/data/bench/hosts/ and its plots (QUICK=1: a short run under build/)
 	$(PY) -m sitetools.bench $(if $(QUICK),--quick) $(ARGS)
 
-clean:  ## remove the built site, build/ and caches (keeps .venv)
-	rm -rf site build .pytest_cache
+# Generated: the site, build/ (quick benchmark records, Lighthouse summary), the caches of pytest, ruff and
+# mkdocs-jupyter, Python's bytecode, the package metadata of the editable install, make lock's scratch venv.
+# Kept: what is installed, .venv/ and tests/e2e/node_modules/ (make test would install them again).
+clean:  ## remove every generated folder (site/, build/, caches, __pycache__); keeps .venv and node_modules
+	rm -rf site build .pytest_cache .ruff_cache .cache .venv-lock *.egg-info
+	find . \( -path ./.venv -o -path ./tests/e2e/node_modules -o -path ./.git \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
+# The CPU build of torch is locked as torch==<version> (without +cpu); a CUDA build is refused, since it would
+# pin nvidia-* packages: pass TORCH_INDEX then.
 lock: check-python  ## re-resolve requirements.txt into requirements.lock (in a scratch venv)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	.venv-lock/bin/python $(PIP) -r requirements.txt
+	.venv-lock/bin/pip freeze > .venv-lock/freeze.txt
+	@! grep -qi '^nvidia-' .venv-lock/freeze.txt || { echo "error: pip resolved a CUDA build of torch; run make lock TORCH_INDEX=https://download.pytorch.org/whl/cpu"; rm -rf .venv-lock; exit 1; }
 	{ echo "# Every package, pinned: generated by 'make lock' from requirements.txt. Do not edit by hand."; \
-	  .venv-lock/bin/pip freeze | sed 's/^torch==\(.*\)+cpu$$/torch==\1/'; } > requirements.lock  # without requirements-nodeps.txt
+	  sed 's/^torch==\(.*\)+cpu$$/torch==\1/' .venv-lock/freeze.txt; } > requirements.lock  # without requirements-nodeps.txt
 	rm -rf .venv-lock

@@ -1,4 +1,4 @@
-"""Benchmark tables on the pages: every recorded machine side by side, labels in the page's language.
+"""Benchmark tables on the pages: every recorded machine side by side, in the page's language.
 
 Renderers take the page Context and return Markdown; pages call them with placeholders such as
 ``<!-- render:bench-table training -->`` (see renderers() in sitetools/site_data.py).
@@ -6,10 +6,13 @@ Renderers take the page Context and return Markdown; pages call them with placeh
 
 from __future__ import annotations
 
+import importlib
+
 from sitetools import machines, records, strings
 from sitetools.site_data import Context
 
-EXTRAS = {  # optional record fields shown in the per-machine details (heads in strings.yml `columns`): format
+# Optional record fields shown in the per-machine details (heads in strings.yml `columns`): format.
+EXTRAS = {
     "n": "{:d}",
     "ops_per_s": lambda v: f"{v / 1e9:.1f}",
     "bytes_per_s": lambda v: f"{v / 1e9:.1f}",
@@ -31,7 +34,7 @@ def _fmt(value, fmt) -> str:
     return fmt(value) if callable(fmt) else fmt.format(value)
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
     return str(text).replace("|", "\\|")
 
 
@@ -44,7 +47,7 @@ def with_case(name: str) -> list[tuple[dict, dict]]:
     return found
 
 
-def median_cell(rec: dict | None, lang: str) -> str:
+def mediancell(rec: dict | None, lang: str) -> str:
     if rec is None:
         return strings.text("not_on_machine", lang)
     if "skipped" in rec:
@@ -91,15 +94,17 @@ def render_bench_host(ctx: Context, *cases: str) -> str:
 
 def rerun_args(cases: tuple[str, ...]) -> str:
     """The make bench ARGS that remeasure these cases (GPU cases run only with --gpu)."""
-    import sitetools.bench.cases  # noqa: F401  (registers the cases)
     from sitetools.bench.measure import CASES
+
+    importlib.import_module("sitetools.bench.cases")  # registers every case in CASES
 
     gpu = any(CASES[c].gpu for c in cases if c in CASES)
     return ("--gpu " if gpu else "") + "--only " + ",".join(cases)
 
 
 def render_bench_table(ctx: Context, case: str) -> str:
-    """Median (IQR) and speedup per variant, a column pair per machine; full data per machine folded below."""
+    """Median (IQR) and speedup per variant, a column pair per machine; full data per machine
+    folded below."""
     lang = ctx.lang
     found = with_case(case)
     variants = list(dict.fromkeys(rec["variant"] for _, entry in found for rec in entry["records"]))
@@ -119,8 +124,8 @@ def render_bench_table(ctx: Context, case: str) -> str:
             rec = next((x for x in entry["records"] if x["variant"] == variant), None)
             noisy |= bool(rec and rec.get("noisy"))
             ratio = speedup(entry, rec)
-            cells += [median_cell(rec, lang), f"{ratio:.2f}×" if ratio else "—"]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+            cells += [mediancell(rec, lang), f"{ratio:.2f}×" if ratio else "—"]
+        lines.append("| " + " | ".join(cell(c) for c in cells) + " |")
     out = "\n".join(lines)
     if noisy:
         out += "\n\n" + strings.text("noisy_note", lang, threshold=records.NOISE_THRESHOLD)
@@ -162,67 +167,8 @@ def details(ctx: Context, found: list[tuple[dict, dict]]) -> str:
                     "",
                 ]
             cells += [_fmt(rec.get(k), EXTRAS[k]) for k in extras]
-            parts.append("    | " + " | ".join(_cell(c) for c in cells) + " |")
+            parts.append("    | " + " | ".join(cell(c) for c in cells) + " |")
     return "\n".join(parts)
-
-
-def render_gemm_table(ctx: Context) -> str:
-    """Per machine: GEMM throughput per dtype and size, as a fraction of that machine's measured roof."""
-    lang = ctx.lang
-    out = []
-    for r, entry in with_case("gemm"):
-        rows = [("", rec) for rec in entry["records"]]
-        amx_off = records.case(r, "gemm_amx_off")
-        if amx_off:
-            rows += [("amx_off", rec) for rec in amx_off["records"] if "median_s" in rec]
-        roofs: dict[str, float] = {}
-        for _, rec in rows:
-            if "ops_per_s" in rec:
-                roofs[rec["variant"]] = max(roofs.get(rec["variant"], 0), rec["ops_per_s"])
-        head = (
-            [strings.text(k, lang) for k in ("dtype",)]
-            + ["n"]
-            + [strings.text(k, lang) for k in ("median", "iqr", "runs", "gops", "of_roof")]
-        )
-        lines = [
-            f"**{machines.link(ctx, r)}**",
-            "",
-            "| " + " | ".join(head) + " |",
-            "|---" * len(head) + "|",
-        ]
-        for kind, rec in rows:
-            name = strings.text("amx_off", lang, dtype=rec["variant"]) if kind else rec["variant"]
-            if "median_s" not in rec:
-                reason = strings.text("not_measured_reason", lang, reason=rec["skipped"])
-                lines.append(f"| {name} | {rec.get('n', '')} | {_cell(reason)} | | | | |")
-                continue
-            lines.append(
-                f"| {name} | {rec['n']} | {rec['median_s'] * 1e3:.3g} | {rec['iqr_s'] * 1e3:.2g} | "
-                f"{rec['runs']} | {rec['ops_per_s'] / 1e9:.1f} | {rec['ops_per_s'] / roofs[rec['variant']]:.0%} |"
-            )
-        lines += ["", peak_sentence(r, roofs, lang)]
-        out.append("\n".join(lines))
-    return "\n\n".join(out)
-
-
-def peak_sentence(record: dict, roofs: dict[str, float], lang: str) -> str:
-    """The theoretical fp32 peak with its clock source, as a fraction only when it is not above 100 %."""
-    peak = record["host"]["theoretical_peak"].get("fp32")
-    ghz = record["host"]["clock_ghz"]
-    if not peak or not peak.get("ops_per_s") or "fp32" not in roofs:
-        return ""
-    fields = dict(
-        ghz=ghz,
-        dtype="fp32",
-        peak=peak["ops_per_s"] / 1e9,
-        best=roofs["fp32"] / 1e9,
-        extension=peak["extension"],
-        per_cycle=peak["per_core_per_cycle"],
-        threads=record["identity"]["threads"],
-        fraction=roofs["fp32"] / peak["ops_per_s"],
-    )
-    key = "peak_ok" if roofs["fp32"] <= peak["ops_per_s"] else "peak_below"
-    return strings.text(key, lang, **fields)
 
 
 def render_bench_ratio(ctx: Context, case: str, variant: str) -> str:
@@ -258,48 +204,10 @@ def render_bench_ratio(ctx: Context, case: str, variant: str) -> str:
     )
 
 
-def render_gpu_gemm_table(ctx: Context) -> str:
-    """Per GPU machine: GEMM throughput per dtype and size, as a fraction of that GPU's measured roof (the best
-    throughput it reached in any dtype) and of the best of the same dtype."""
-    lang = ctx.lang
-    out = []
-    for r, entry in with_case("gpu_gemm"):
-        measured = [rec for rec in entry["records"] if "ops_per_s" in rec]
-        roof = max(rec["ops_per_s"] for rec in measured)
-        best = {}
-        for rec in measured:
-            best[rec["variant"]] = max(best.get(rec["variant"], 0), rec["ops_per_s"])
-        head = (
-            [strings.text(k, lang) for k in ("dtype",)]
-            + ["n"]
-            + [
-                strings.text(k, lang)
-                for k in ("median", "iqr", "tops", "of_gpu_roof", "of_dtype_roof")
-            ]
-        )
-        lines = [
-            f"**{machines.link(ctx, r)}**",
-            "",
-            "| " + " | ".join(head) + " |",
-            "|---" * len(head) + "|",
-        ]
-        for rec in entry["records"]:
-            if "ops_per_s" not in rec:
-                reason = strings.text("not_measured_reason", lang, reason=rec.get("skipped", "—"))
-                lines.append(f"| {rec['variant']} | {rec.get('n', '')} | {_cell(reason)} | | | | |")
-                continue
-            lines.append(
-                f"| {rec['variant']} | {rec['n']} | {rec['median_s'] * 1e3:.3g} | {rec['iqr_s'] * 1e3:.2g} | "
-                f"{rec['ops_per_s'] / 1e12:.0f} | {rec['ops_per_s'] / roof:.0%} | "
-                f"{rec['ops_per_s'] / best[rec['variant']]:.0%} |"
-            )
-        out.append("\n".join(lines))
-    return "\n\n".join(out)
-
-
 def render_bench_ratio_words(ctx: Context, case: str, *variant: str) -> str:
-    """bench-ratio as pages write it, ``<!-- render:bench-ratio CASE VARIANT -->``: placeholder arguments are
-    split on whitespace, and most variant ids contain spaces, so the words after CASE are the variant id."""
+    """bench-ratio as pages write it, ``<!-- render:bench-ratio CASE VARIANT -->``: placeholder
+    arguments are split on whitespace, and most variant ids contain spaces, so the words after CASE
+    are the variant id."""
     name = " ".join(variant)
     found = with_case(case)
     if not any(rec["variant"] == name for _, entry in found for rec in entry["records"]):

@@ -46,11 +46,16 @@ def cpuinfo_field(cpuinfo: str, name: str) -> str | None:
     return None
 
 
-def table_flags() -> set[str]:
-    """The /proc/cpuinfo flags of every extension in docs/data/isa.yml."""
-    from sitetools import site_data
-
-    return {f for e in site_data.isa_entries() for f in e["flags"]}
+# The /proc/cpuinfo flags a machine's identity holds: the SIMD and matrix extensions that decide
+# which kernels run. Fixed here, not read from docs/data/isa.yml, so that adding a row to the
+# table (CLMUL, POPCNT, ...) never renames a machine whose record is committed. A new flag that
+# changes which kernels run (say of AVX10) is added here together with the records it renames.
+FINGERPRINT_FLAGS = frozenset(
+    """3dnow aes amx_bf16 amx_int8 amx_tile avx avx2 avx512_bf16 avx512_bitalg avx512_fp16
+    avx512_vbmi2 avx512_vnni avx512_vpopcntdq avx512bw avx512cd avx512dq avx512f avx512ifma
+    avx512vbmi avx512vl avx_vnni f16c fma fma4 mmx mmxext pni sse sse2 sse4_1 sse4_2 sse4a
+    ssse3 xop""".split()
+)
 
 
 def library_versions() -> dict[str, str]:
@@ -99,7 +104,7 @@ def identity(threads: int, gpu: bool = False) -> dict:
         "machine": platform.machine(),
         "cores": os.cpu_count() or 1,
         "threads": threads,
-        "isa_flags": sorted(flags & table_flags()),
+        "isa_flags": sorted(flags & FINGERPRINT_FLAGS),
         "pytorch_capability": torch.backends.cpu.get_cpu_capability(),
         "onednn_isa": detect.onednn_isa(),
         "python": "{}.{}".format(*platform.python_version_tuple()[:2]),
@@ -115,7 +120,8 @@ def identity_hash(ident: dict) -> str:
 
 
 def slug(ident: dict) -> str:
-    """A readable, stable file name: CPU words, top extension, threads, GPU, and a hash of the identity."""
+    """A readable, stable file name: CPU words, top extension, threads, GPU, and a hash of the
+    identity."""
     words = re.sub(r"\((r|tm)\)|\b(cpu|processor|\d+-core)\b|@.*$", " ", ident["cpu"].lower())
     words = re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:40].strip("-") or "cpu"
     flags = set(ident["isa_flags"])
@@ -130,7 +136,8 @@ def slug(ident: dict) -> str:
 
 
 def clock_ghz() -> tuple[float | None, str]:
-    """The nominal clock from /proc/cpuinfo ('cpu MHz'); turbo and throttling are not visible in a VM."""
+    """The nominal clock from /proc/cpuinfo ('cpu MHz'); turbo and throttling are not visible in a
+    VM."""
     value = cpuinfo_field(cpuinfo_text(), "cpu MHz")
     if value:
         return float(value) / 1000, "nominal 'cpu MHz' of /proc/cpuinfo (turbo not visible)"
@@ -138,8 +145,8 @@ def clock_ghz() -> tuple[float | None, str]:
 
 
 def theoretical_peaks(flags: set[str], threads: int, ghz: float | None) -> dict:
-    """Best per-cycle peak per dtype among the extensions these flags show (isa.yml 'peak'), times the
-    threads and the clock."""
+    """Best per-cycle peak per dtype among the extensions these flags show (isa.yml 'peak'), times
+    the threads and the clock."""
     from sitetools import site_data
 
     peaks: dict[str, dict] = {}

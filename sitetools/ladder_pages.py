@@ -1,7 +1,10 @@
-"""The instruction-set ladder on the CPU and AMX pages: per machine, a table of the workloads under each
-cap, one sentence per step on what that step changed, and the kernels that ran (all from the record)."""
+"""The instruction-set ladder on the CPU and AMX pages: per machine, a table of the workloads under
+each cap, one sentence per step on what that step changed, and the kernels that ran (all from the
+record)."""
 
 from __future__ import annotations
+
+import itertools
 
 from sitetools import machines, records, strings
 from sitetools.bench.ladder_levels import CAP_LIBRARY, LEVELS
@@ -76,14 +79,15 @@ CLEAR = 0.10  # a ratio within 10 % of 1 is reported as "no clear change", not a
 
 
 def steps(entry: dict, lang: str) -> list[str]:
-    """One sentence per level: each workload whose kernels changed, with its speed relative to the level
-    below; changes within CLEAR of 1 are listed as kernels that changed without a clear effect."""
+    """One sentence per level: each workload whose kernels changed, with its speed relative to the
+    level below; changes within CLEAR of 1 are listed as kernels that changed without a clear
+    effect."""
     levels = _levels(entry)
     cell = {(r["level"], r["workload"]): r for r in entry["records"]}
     workloads = list(dict.fromkeys(r["workload"] for r in entry["records"]))
     sep = strings.text("list_sep", lang)
     out = [strings.text("ladder_first", lang, level=level_label(entry, levels[0], lang))]
-    for lower, upper in zip(levels, levels[1:]):
+    for lower, upper in itertools.pairwise(levels):
         clear, flat = [], []
         for w in workloads:
             rec = cell.get((upper, w))

@@ -1,4 +1,4 @@
-"""Benchmark records: one JSON file per machine under docs/data/bench/hosts/, validated by a JSON Schema.
+"""Benchmark records: one JSON file per machine under docs/data/bench/hosts/, with a JSON Schema.
 
 A record holds the machine's identity (sitetools.fingerprint), a description of the host and, per
 benchmark case, the date, the command and the measured variants. `make bench` writes only its own
@@ -12,35 +12,22 @@ import functools
 import json
 from pathlib import Path
 
-from sitetools import atomic
+from sitetools import atomic, schemas
 from sitetools.errors import UsageError
-from sitetools.paths import HOSTS, SCHEMAS
+from sitetools.paths import HOSTS
 
 SCHEMA_VERSION = 2
 NOISE_THRESHOLD = 0.10  # IQR / median above this: the variant is rerun once, then flagged as noisy
 
 
-@functools.cache
-def schema() -> dict:
-    return json.loads((SCHEMAS / "bench-record.schema.json").read_text(encoding="utf-8"))
-
-
 def validate(record: dict, where: str) -> None:
-    """Raise UsageError naming the file and the first bad field."""
-    import jsonschema
-
+    """Raise UsageError naming the file and the first bad field (bench-record.schema.json)."""
     if isinstance(record, dict) and record.get("schema") != SCHEMA_VERSION:
         raise UsageError(
             f"{where}: schema version {record.get('schema')!r} is not {SCHEMA_VERSION}; "
             "rerun make bench on that machine or convert the file"
         )
-    validator = jsonschema.Draft202012Validator(schema())
-    error = next(
-        iter(sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))), None
-    )
-    if error is not None:
-        field = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise UsageError(f"{where}: field {field}: {error.message[:200]}")
+    schemas.check(record, "bench-record", where, depth=0)
     names = [c["name"] for c in record["cases"]]
     if len(set(names)) != len(names):
         raise UsageError(f"{where}: field cases: a case appears twice")
@@ -79,7 +66,7 @@ def baseline_of(case_entry: dict, rec: dict) -> str | None:
 
 
 def merge(earlier: dict | None, new: dict, order: list[str], path: Path) -> dict:
-    """The record to write: new cases replace the same cases of an earlier record of the same machine."""
+    """The record to write: new cases replace the same cases of an earlier record of the machine."""
     if earlier is None:
         return new
     if earlier["identity"] != new["identity"]:

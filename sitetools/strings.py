@@ -7,6 +7,7 @@ import re
 
 import yaml
 
+from sitetools import schemas
 from sitetools.paths import DATA
 
 LANGS = ("zh", "en")
@@ -15,7 +16,10 @@ _CURVE = re.compile(r"^(?P<method>.+), (?P<fraction>\d+%)$")
 
 @functools.cache
 def table() -> dict:
-    return yaml.safe_load((DATA / "strings.yml").read_text(encoding="utf-8"))
+    """Every section of docs/data/strings.yml, checked against strings.schema.json."""
+    data = yaml.safe_load((DATA / "strings.yml").read_text(encoding="utf-8"))
+    schemas.check(data, "strings", "strings.yml", depth=2)
+    return data
 
 
 def text(key: str, lang: str, **fields) -> str:

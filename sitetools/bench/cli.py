@@ -40,7 +40,8 @@ class Progress:
         width = 24
         filled = int(width * self.done / self.total)
         elapsed = time.perf_counter() - self.start
-        line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {name} ({elapsed:.0f} s)"
+        bar = "#" * filled + "." * (width - filled)
+        line = f"[{bar}] {self.done}/{self.total} {name} ({elapsed:.0f} s)"
         end = "\r" if sys.stderr.isatty() else "\n"
         print(line.ljust(72), end=end, file=sys.stderr, flush=True)
 
@@ -49,7 +50,8 @@ class Progress:
 
 
 def check_writable(folder: Path) -> None:
-    """Fail before measuring, not after: the records folder must exist (or be creatable) and take a file."""
+    """Fail before measuring, not after: the records folder must exist (or be creatable) and take a
+    file."""
     if folder.exists() and not folder.is_dir():
         raise UsageError(
             f"--records {folder} is a file; give a folder (records are named by machine)"

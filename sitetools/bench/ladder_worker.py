@@ -26,7 +26,8 @@ MKL_CALL = re.compile(r"^MKL_VERBOSE (?!oneMKL|Intel)(\w+)\(")
 
 
 def kernels_of(fn) -> list[str]:
-    """The oneDNN primitives and MKL functions one call of fn runs, and the capability of ATen's own kernels."""
+    """The oneDNN primitives and MKL functions one call of fn runs, and the capability of ATen's own
+    kernels."""
     import torch
 
     sys.stdout.flush()
@@ -48,7 +49,8 @@ def kernels_of(fn) -> list[str]:
     found = set()
     for line in lines:
         m = ONEDNN_EXEC.match(line)
-        if m:  # kind, implementation, and the data types of its memory descriptors ("src:u8 wei:s8 ...")
+        # kind, implementation, and the data types of its memory descriptors ("src:u8 wei:s8 ...")
+        if m:
             dtypes = " ".join(":".join(md.split(":")[:2]) for md in m.group(3).split())
             found.add(f"oneDNN {m.group(1)} {m.group(2)} {dtypes}".rstrip())
         m = MKL_CALL.match(line)
@@ -106,13 +108,12 @@ def workloads(quick: bool):
             lambda model=model, x=x: lambda: bf16.autocast_forward(model, x),
         )
         if label == "MLP":
-            yield (
-                f"{label} int8 torchao dynamic",
-                {},
-                lambda model=model, x=x: (
-                    lambda m=int8.torchao_dynamic_int8(copy.deepcopy(model)): m(x)
-                ),
-            )
+
+            def torchao_int8(model=model, x=x):
+                m = int8.torchao_dynamic_int8(copy.deepcopy(model))
+                return lambda: m(x)
+
+            yield f"{label} int8 torchao dynamic", {}, torchao_int8
         else:
 
             def pt2e(model=model, x=x):

@@ -1,4 +1,5 @@
-"""Timing and the case registry: median and spread with torch.utils.benchmark, noisy variants rerun once."""
+"""Timing and the case registry: median and spread with torch.utils.benchmark, noisy variants
+rerun once."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from sitetools.records import NOISE_THRESHOLD
 class Settings:
     quick: bool
     threads: int
-    levels: tuple[
-        str, ...
-    ] = ()  # isa_ladder: only these levels (empty: every level the CPU supports)
+    # isa_ladder: only these levels (empty: every level the CPU supports)
+    levels: tuple[str, ...] = ()
 
     @property
     def min_run_time(self) -> float:
@@ -23,7 +23,8 @@ class Settings:
 
     @property
     def max_call_seconds(self) -> float:
-        """A variant whose single call takes longer than this is skipped, with the estimate as reason."""
+        """A variant whose single call takes longer than this is skipped, with the estimate as
+        reason."""
         return 0.5 if self.quick else 5.0
 
 
@@ -48,16 +49,18 @@ def spread(result: dict) -> float:
 
 
 def measure(fn: Callable[[], object], settings: Settings) -> dict:
-    """Median and spread of fn(): a warm-up, then at least 3 timed blocks. A result whose IQR/median
-    exceeds NOISE_THRESHOLD is measured again; the steadier of the two is kept, flagged if still noisy."""
+    """Median and spread of fn(): a warm-up, then at least 3 timed blocks. A result whose
+    IQR/median exceeds NOISE_THRESHOLD is measured again; the steadier of the two is kept, flagged
+    if still noisy."""
     fn()  # warm-up: first-call costs (allocation, lazy initialization, compilation)
     start = time.perf_counter()
     fn()
     estimate = time.perf_counter() - start
     if estimate > settings.max_call_seconds:
         return {
-            "skipped": f"one call takes about {estimate:.1f} s, over the {settings.max_call_seconds:g} s "
-            f"budget per call of {'quick' if settings.quick else 'full'} mode"
+            "skipped": f"one call takes about {estimate:.1f} s, "
+            f"over the {settings.max_call_seconds:g} s budget per call "
+            f"of {'quick' if settings.quick else 'full'} mode"
         }
     result = _timed(fn, settings, estimate)
     if spread(result) > NOISE_THRESHOLD:
@@ -101,3 +104,25 @@ def case(
 
 def relative_error(out, reference) -> float:
     return float((out.float() - reference.float()).norm() / reference.float().norm())
+
+
+# A variant is timed only if its output is what it claims to be. An int8 path whose output equals
+# the fp32 model's to within float rounding computed nothing in int8 (seen with torch 2.11 + torchao
+# 0.18, whose PT2E conversion left the model in floating point); a path whose output is further
+# from fp32's than fp32's own size is wrong (seen with an unfrozen PT2E MLP compiled by Inductor).
+NOT_QUANTIZED_BELOW = 1e-5
+WRONG_ABOVE = 1.0
+
+
+def invalid(variant: str, error: float | None) -> str | None:
+    """The skip reason of a variant whose output shows it is not what its name says, or None."""
+    if error is None:
+        return None
+    if error > WRONG_ABOVE:
+        return f"the output is wrong: relative error {error:.3g} to fp32, so it is not timed"
+    if "int8" in variant and error < NOT_QUANTIZED_BELOW:
+        return (
+            f"no quantization took effect: the output equals fp32's "
+            f"(relative error {error:.0e}), so its time is not an int8 time"
+        )
+    return None

@@ -35,7 +35,7 @@ def case_gemm(s: Settings) -> list[dict]:
                 out.append(record(dtype, {"skipped": reason}, n=n))
                 continue
             a, b = gemm.gemm_operands(n, dtype)
-            result = measure(lambda: gemm.gemm(a, b), s)
+            result = measure(lambda a=a, b=b: gemm.gemm(a, b), s)
             if "median_s" in result:
                 result["ops_per_s"] = gemm.gemm_ops(n) / result["median_s"]
                 previous = (n, result["median_s"])

@@ -1,4 +1,5 @@
-"""Fusion chapter: folding BatchNorm into convolutions; torch.compile on an element-wise chain and an MLP."""
+"""Fusion chapter: folding BatchNorm into convolutions; torch.compile on an element-wise chain and
+an MLP."""
 
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
-"""Mixed-precision and TensorRT chapters on a GPU (`make bench ARGS=--gpu`): a GEMM ladder by dtype, a
-training step in fp32 / TF32 / bf16 / fp16 + GradScaler with loss curves, and inference in eager mode,
-torch.compile and CUDA graphs, each beside the same model on the host CPU."""
+"""Mixed-precision and TensorRT chapters on a GPU (`make bench ARGS=--gpu`): a GEMM ladder by
+dtype, a training step in fp32 / TF32 / bf16 / fp16 + GradScaler with loss curves, and inference in
+eager mode, torch.compile and CUDA graphs, each beside the same model on the host CPU."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from sitetools import snippets
 from sitetools.bench.measure import Settings, case, measure, record
@@ -37,15 +39,8 @@ def case_gpu_gemm(s: Settings) -> list[dict]:
         b32 = torch.randn(n, n, device="cuda", generator=g)
         for dtype in ("fp32", "tf32", "bf16", "fp16", "fp8"):
             if dtype == "fp8" and cap < (8, 9):
-                out.append(
-                    record(
-                        dtype,
-                        {
-                            "skipped": f"fp8 matmul needs compute capability 8.9 or newer, this GPU is {cap}"
-                        },
-                        n=n,
-                    )
-                )
+                reason = f"fp8 matmul needs compute capability 8.9 or newer, this GPU is {cap}"
+                out.append(record(dtype, {"skipped": reason}, n=n))
                 continue
             api = tf32(dtype == "tf32")
             if dtype in ("fp32", "tf32"):
@@ -128,7 +123,8 @@ def case_gpu_training(s: Settings) -> list[dict]:
                     for _ in range(LOSS_STEPS)
                 ]
             else:
-                result = measure(lambda: _step(model, optimizer, x, y, device, dtype, scaler), s)
+                step = partial(_step, model, optimizer, x, y, device, dtype, scaler)
+                result = measure(step, s)
         tf32(False)
         out.append(
             record(
@@ -184,7 +180,7 @@ def case_gpu_inference(s: Settings) -> list[dict]:
                     fn(x)  # reduce-overhead records its graph on a later call
                 build_s = time.perf_counter() - start
                 with torch.inference_mode():
-                    result = measure(lambda: fn(x), s)
+                    result = measure(lambda fn=fn, x=x: fn(x), s)
                 prefix = "GPU" if device == "cuda" else "host CPU"
                 out.append(
                     record(

@@ -7,7 +7,14 @@ import time
 from collections.abc import Callable
 
 from sitetools import snippets
-from sitetools.bench.measure import Settings, case, measure, record, relative_error
+from sitetools.bench.measure import (
+    Settings,
+    case,
+    invalid,
+    measure,
+    record,
+    relative_error,
+)
 
 
 def inference_variants(model, x, full_variants: bool) -> list[tuple[str, Callable, Callable]]:
@@ -92,7 +99,12 @@ def inference_case(model, x, s: Settings) -> list[dict]:
             build_s = time.perf_counter() - start
             with torch.inference_mode():
                 error = relative_error(run(built), reference)
-                result = measure(lambda: run(built), s)
+                reason = invalid(variant, error)
+                result = (
+                    {"skipped": reason}
+                    if reason
+                    else measure(lambda run=run, built=built: run(built), s)
+                )
         except Exception as exc:  # a backend that cannot run here is recorded, not hidden
             reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
             result, build_s, error = {"skipped": reason}, None, None

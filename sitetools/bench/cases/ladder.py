@@ -1,5 +1,6 @@
-"""CPU and AMX chapters: the instruction-set ladder. The same workloads under each instruction-set cap
-this CPU supports, in one run, with the kernels that ran at each level (see ladder_levels.py)."""
+"""CPU and AMX chapters: the instruction-set ladder. The same workloads under each instruction-set
+cap this CPU supports, in one run, with the kernels that ran at each level (see
+ladder_levels.py)."""
 
 from __future__ import annotations
 

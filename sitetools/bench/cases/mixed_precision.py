@@ -1,4 +1,5 @@
-"""Mixed-precision chapter: a training step in fp32 and bf16 autocast (with loss curves), bf16 habits."""
+"""Mixed-precision chapter: a training step in fp32 and bf16 autocast (with loss curves),
+bf16 habits."""
 
 from __future__ import annotations
 
@@ -31,7 +32,12 @@ def case_training(s: Settings) -> list[dict]:
             torch.manual_seed(0)
             model = make()
             optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-            result = measure(lambda: step.train_step(model, optimizer, x, y, bf16), s)
+            result = measure(
+                lambda model=model, optimizer=optimizer, x=x, y=y, bf16=bf16: step.train_step(
+                    model, optimizer, x, y, bf16
+                ),
+                s,
+            )
             out.append(
                 record(
                     f"{model_name} {'bf16 autocast' if bf16 else 'fp32'}",
@@ -75,3 +81,20 @@ def case_bf16_tricks(s: Settings) -> list[dict]:
                 loss32, measure(lambda: tricks.loss_in_fp32(logits, target), s), baseline=loss16
             ),
         ]
+
+
+@case("bf16_ops", "bf16 operators one by one, against fp32", quick=False)
+def case_bf16_ops(s: Settings) -> list[dict]:
+    """Each operator of snippets/mixed_precision/bf16_ops.py in fp32 and in bf16, on the same
+    shapes; a bf16 variant is compared with the fp32 variant of its operator."""
+    import torch
+
+    ops = snippets.load("mixed_precision/bf16_ops")
+    out = []
+    with torch.inference_mode():
+        for name in ops.SHAPES:
+            for dtype, label in ((torch.float32, "fp32"), (torch.bfloat16, "bf16")):
+                inputs = ops.make_inputs(name, dtype, scale=8 if s.quick else 1)
+                result = measure(lambda name=name, inputs=inputs: ops.run(name, inputs), s)
+                out.append(record(f"{name} {label}", result, baseline=f"{name} fp32"))
+    return out

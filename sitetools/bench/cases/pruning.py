@@ -1,4 +1,5 @@
-"""Pruning chapter: masks against removed channels; accuracy and speed against the fraction pruned."""
+"""Pruning chapter: masks against removed channels; accuracy and speed against the fraction
+pruned."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def case_pruning(s: Settings) -> list[dict]:
             ("masked 50%", prune.mask_prune(model, 0.5)),
             ("channels removed 50%", prune.shrink_mlp(model, 0.5)),
         ):
-            result = measure(lambda: m(x), s)
+            result = measure(lambda m=m: m(x), s)
             out.append(
                 record(
                     variant,
@@ -51,7 +52,7 @@ def case_pruning_curve(s: Settings) -> list[dict]:
     out = []
     for method, amount, pruned in curve.pruned_models(model, x_train, y_train):
         with torch.inference_mode():
-            result = measure(lambda: pruned(x_test), s)
+            result = measure(lambda pruned=pruned: pruned(x_test), s)
         out.append(
             record(
                 f"{method}, {amount:.0%}",

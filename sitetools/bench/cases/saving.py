@@ -1,4 +1,5 @@
-"""Saving chapter: ONNX Runtime against eager on one exported model; loading a large state_dict three ways."""
+"""Saving chapter: ONNX Runtime against eager on one exported model; loading a large state_dict
+three ways."""
 
 from __future__ import annotations
 
@@ -49,19 +50,22 @@ def case_onnxruntime(s: Settings) -> list[dict]:
 
 LOAD_WORKER = """
 import json, sys, time, importlib.util
-spec = importlib.util.spec_from_file_location("load_speed", sys.argv[1]); m = importlib.util.module_from_spec(spec)
+spec = importlib.util.spec_from_file_location("load_speed", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(m)
 from pathlib import Path
 method, path, mb = sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
 peak, anon = m.peak_rss_mb(), m.anonymous_mb()
 start = time.perf_counter()
-state = {"torch.load": m.load_torch, "mmap=True": m.load_mmap, "safetensors": m.load_safetensors}[method](path)
+loaders = {"torch.load": m.load_torch, "mmap=True": m.load_mmap, "safetensors": m.load_safetensors}
+state = loaders[method](path)
 model = m.into_meta_model(state, mb)
 loaded = time.perf_counter() - start
 peak_after_load = m.peak_rss_mb()
 m.touch(model.state_dict())
 used = time.perf_counter() - start
-print(json.dumps({"load_s": loaded, "load_and_read_s": used, "peak_after_load_mb": peak_after_load - peak,
+print(json.dumps({"load_s": loaded, "load_and_read_s": used,
+                  "peak_after_load_mb": peak_after_load - peak,
                   "private_after_read_mb": m.anonymous_mb() - anon}))
 """
 
