@@ -1,4 +1,5 @@
-"""How a machine record is named on the pages: a short label, the link to its entry on the Machines page."""
+"""How a machine record is named on the pages: a short label, the link to its entry on the Machines
+page."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def link(ctx: Context, record: dict) -> str:
 
 
 def other_versions(record: dict) -> dict[str, str]:
-    """Library versions of the record that differ from requirements.lock (e.g. a GPU machine's own torch)."""
+    """Library versions of the record that differ from requirements.lock (e.g. a GPU machine's own
+    torch)."""
     pins = locked_versions()
     out = {}
     for name, version in record["identity"]["versions"].items():
@@ -118,3 +120,23 @@ def render_machines(ctx: Context) -> str:
         ]
         out += [f"| {strings.text(k, lang)} | {str(v).replace('|', '/')} |" for k, v in rows] + [""]
     return "\n".join(out)
+
+
+def render_recorded_on(ctx: Context, output: str) -> str:
+    """The line above an output recorded on another machine (docs/outputs/kinds.yml: with,
+    recorded_on): which machine printed it, with which torch, and that machines without the
+    hardware do not compare it."""
+    from sitetools import outputs, records
+    from sitetools.paths import HOSTS
+
+    kind = outputs.load_kinds().get(output)
+    if kind is None or not kind.recorded_on:
+        raise ValueError(f"render:recorded-on {output}: kinds.yml declares no recorded_on for it")
+    record = records.read(HOSTS / f"{kind.recorded_on}.json")
+    return strings.text(
+        "recorded_on",
+        ctx.lang,
+        machine=link(ctx, record),
+        torch=record["identity"]["versions"]["torch"],
+        hardware=strings.text(f"hardware_{kind.with_}", ctx.lang),
+    )

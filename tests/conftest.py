@@ -19,15 +19,21 @@ def free_port() -> int:
 
 # The one site build of a test session is made for this URL, so that tests/e2e can serve it there
 # (absolute URLs such as hreflang alternates must point at the server) and the site tests resolve
-# absolute links against it.
+# absolute links against it. Like the Pages site (https://<owner>.github.io/<repository>/), it lives
+# under a sub-path, so a link that only works at the server's root fails the tests.
 SITE_PORT = free_port()
-SITE_URL = f"http://127.0.0.1:{SITE_PORT}/"
+SITE_PATH = "/dl-perf/"
+SITE_URL = f"http://127.0.0.1:{SITE_PORT}{SITE_PATH}"
+# The repository the test build links to (edit links, the header's source link), as the Pages
+# workflow's REPO_URL does; a github.com URL, so that the browser tests catch any request the theme
+# would make to GitHub's API for it.
+REPO_URL = "https://github.com/example/dl-perf"
 
 
 def mkdocs_build(
     site_dir: Path, config: Path = ROOT / "mkdocs.yml", site_url: str = SITE_URL
 ) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=site_url)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=site_url, REPO_URL=REPO_URL)
     return subprocess.run(
         [
             sys.executable,
@@ -59,12 +65,28 @@ def built_site(tmp_path_factory) -> Path:
     assert result.returncode == 0, (
         f"mkdocs build --strict failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
     )
+    (site.parent / f"{site.name}.log").write_text(result.stdout + result.stderr, encoding="utf-8")
     return site
 
 
+def build_log(site: Path) -> str:
+    """What MkDocs printed while building the session's site (INFO messages included)."""
+    return (site.parent / f"{site.name}.log").read_text(encoding="utf-8")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that wait for a background block run go last, in their order: meanwhile the
+    main thread runs the site, browser and benchmark tests on the other core, so the two cores
+    work at once instead of taking turns."""
+    waits = [i for i in items if getattr(i.module, "background_runs", None)]
+    waiting = {id(i) for i in waits}
+    items[:] = [i for i in items if id(i) not in waiting] + waits
+
+
 def pytest_collection_finish(session):
-    """Start the selected code blocks' runs in the background as soon as the tests are known (helpers.start_runs):
-    the snippets then run while the browser and site tests use the other core."""
+    """Start the selected code blocks' runs in the background as soon as the tests are known
+    (helpers.start_runs): the snippets then run while the browser and site tests use the other
+    core."""
     modules = {}
     for item in session.items:
         if hasattr(getattr(item, "module", None), "background_runs"):
@@ -90,7 +112,6 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.section("Lighthouse, phone profile, median of the runs")
     for name, page in summary.items():
         scores = " ".join(f"{k} {v:.2f}" for k, v in page["median"].items())
-        terminalreporter.write_line(
-            f"{name:<22} {scores} | performance runs {page['performance_runs']} | "
-            f"{page['transfer_kib']} KiB"
-        )
+        if "performance_runs" in page:
+            scores += f" | performance runs {page['performance_runs']} | {page['transfer_kib']} KiB"
+        terminalreporter.write_line(f"{name:<22} {scores}")

@@ -1,4 +1,5 @@
-"""The built site: strict build, links and anchors, no third-party requests, hreflang, search, tooltips."""
+"""The built site: strict build, links and anchors, no third-party requests, hreflang, search,
+tooltips, edit links, outputs, navigation."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import SITE_URL, mkdocs_build  # SITE_URL: the session build's site_url
+from conftest import (  # SITE_URL: the session build's site_url, under SITE_PATH
+    REPO_URL,
+    SITE_PATH,
+    SITE_URL,
+    build_log,
+    mkdocs_build,
+)
 from helpers import DOCS, ROOT, front_matter, twin, zh_pages
 
 
@@ -77,10 +84,12 @@ def is_external(url: str) -> bool:
 
 def resolve(site: Path, page: Path, url: str) -> tuple[Path, str]:
     if url.startswith(SITE_URL):  # absolute links to this site (hreflang alternates)
-        url = "/" + url[len(SITE_URL) :]
+        url = SITE_PATH + url[len(SITE_URL) :]
     parts = urlsplit(url)
-    if parts.path.startswith("/"):  # absolute: the test build's site_url is the server root
-        target = (site / unquote(parts.path).lstrip("/")).resolve()
+    if parts.path.startswith("/"):  # an absolute path must lie under the site's path
+        if not parts.path.startswith(SITE_PATH):
+            return site / "outside-the-site-path", unquote(parts.fragment)
+        target = (site / unquote(parts.path)[len(SITE_PATH) :]).resolve()
     else:
         target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
     if target.is_dir():
@@ -171,15 +180,13 @@ def test_hreflang_and_language_switcher_point_at_the_twin(built_site, page):
         switcher = re.findall(
             r'<a href="([^"]+)" hreflang="(\w+)" class="md-select__link"', path.read_text()
         )
-        assert (
-            dict((lang, resolve(built_site, path, href)[0]) for href, lang in switcher)[other_lang]
-            == other.resolve()
-        )
+        targets = {lang: resolve(built_site, path, href)[0] for href, lang in switcher}
+        assert targets[other_lang] == other.resolve()
 
 
 @pytest.mark.parametrize("page", zh_pages(), ids=lambda p: str(p.relative_to(DOCS)))
 def test_html_has_language_and_page_description(built_site, page):
-    for path, lang in zip(built_pair(built_site, page), ("zh", "en")):
+    for path, lang in zip(built_pair(built_site, page), ("zh", "en"), strict=True):
         text = path.read_text(encoding="utf-8")
         assert f'<html lang="{lang}"' in text, f"{path}: wrong html lang"
         description = Page(path).meta.get("description", "")
@@ -188,17 +195,28 @@ def test_html_has_language_and_page_description(built_site, page):
         )
 
 
-def test_search_index_segments_chinese_and_holds_both_languages(built_site):
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert set(index["config"]["lang"]) == {"zh", "en"}
-    docs = index["docs"]
-    quant_zh = [d for d in docs if d["location"] == "quantization/"]
-    quant_en = [d for d in docs if d["location"] == "en/quantization/"]
-    assert quant_zh and quant_en, "the quantization chapter is missing from the search index"
-    # jieba splits Chinese into words separated by zero-width spaces, so 量化 is its own token
-    tokens = set(
-        re.split(index["config"]["separator"], re.sub(r"<[^>]+>", " ", quant_zh[0]["text"]))
+def search_index(site: Path, lang: str) -> dict:
+    folder = site / ("en" if lang == "en" else "")
+    return json.loads((folder / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def test_each_language_has_its_own_search_index_and_chinese_is_segmented(built_site):
+    """zh pages are searched in search/search_index.json, en pages in en/search/..., each holding
+    only its own language's pages (locations relative to that language's root)."""
+    zh, en = search_index(built_site, "zh"), search_index(built_site, "en")
+    for index in (zh, en):
+        assert set(index["config"]["lang"]) == {"zh", "en"}
+    assert not [d["location"] for d in zh["docs"] if d["location"].startswith("en/")]
+    assert not [d["location"] for d in en["docs"] if d["location"].startswith("en/")]
+    quant_zh = [d for d in zh["docs"] if d["location"] == "quantization/"]
+    quant_en = [d for d in en["docs"] if d["location"] == "quantization/"]
+    assert quant_zh and quant_en, "the quantization chapter is missing from a search index"
+    assert "量化" in quant_zh[0]["title"] and "Quantization" in quant_en[0]["title"]
+    assert not [d for d in en["docs"] if re.search(r"[\u4e00-\u9fff]{4}", d["title"])], (
+        "the English index holds Chinese pages"
     )
+    # jieba splits Chinese into words separated by zero-width spaces, so 量化 is its own token
+    tokens = set(re.split(zh["config"]["separator"], re.sub(r"<[^>]+>", " ", quant_zh[0]["text"])))
     assert "量化" in tokens, "Chinese text is not segmented: searching 量化 would not find the page"
 
 
@@ -212,10 +230,11 @@ def test_glossary_tooltips_on_pages(built_site):
 
 
 def test_tables_are_wrapped_by_the_build_and_styled_with_materials_rules(built_site):
-    """The build wraps Markdown tables the way Material's script would (so the script leaves them alone) and
-    site.css carries Material's class-less-table rules for them: a Material upgrade that changes those rules
-    fails here instead of leaving our tables styled differently from the theme."""
-    wrapped = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="doc-table">'
+    """The build wraps Markdown tables the way Material's script would (so the script leaves them
+    alone) and site.css carries Material's class-less-table rules for them: a Material upgrade that
+    changes those rules fails here instead of leaving our tables styled unlike the theme's."""
+    wrapped = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+    wrapped += '<table class="doc-table">'
     for page in ("quantization/index.html", "en/quantization/index.html"):
         text = (built_site / page).read_text(encoding="utf-8")
         assert "<table>" not in text, (
@@ -253,7 +272,8 @@ def test_pages_with_code_show_the_versions_they_were_tested_with(built_site):
 
     torch_pin = site_data.locked_versions()["torch"]
     assert re.search(
-        rf'<p class="tested-with">本页代码的测试环境：Python 3\.\d+ · [^<]*torch {re.escape(torch_pin)}',
+        r'<p class="tested-with">本页代码的测试环境：Python 3\.\d+ · '
+        rf"[^<]*torch {re.escape(torch_pin)}",
         text,
     )
 
@@ -265,8 +285,11 @@ def test_continuation_and_skip_markers_are_visible():
     from sitetools import mkdocs_hooks
 
     page = SimpleNamespace(file=SimpleNamespace(locale="en", src_uri="x.en.md"), url="en/x/")
-    md = '<!-- pytest-codeblocks:cont -->\n\n<!-- pytest.mark.skip(reason="needs an NVIDIA GPU") -->\n'
-    out = mkdocs_hooks.on_page_markdown(md, page, None, None)
+    md = (
+        "<!-- pytest-codeblocks:cont -->\n\n"
+        '<!-- pytest.mark.skip(reason="needs an NVIDIA GPU") -->\n'
+    )
+    out = mkdocs_hooks.on_page_markdown(md, page, SimpleNamespace(repo_url=None), None)
     assert "Continues the previous block" in out and "needs an NVIDIA GPU" in out
 
 
@@ -309,3 +332,259 @@ def test_bad_include_fails_build_naming_page_and_file(broken_project, include, m
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "fusion.en.md" in output and message in output, output[-2000:]
+
+
+# ---- reader experience: edit links, outputs, glossary, navigation, base URL (issue 18) -----------
+
+EDIT_LINK = re.compile(
+    r'<a href="([^"]+)" title="[^"]*" class="md-content__button md-icon" rel="edit">'
+)
+
+
+def built_page(site: Path, source: Path) -> Path:
+    """The built HTML of docs/<page>.<lang>.md or docs/notebooks/<name>.<lang>.ipynb."""
+    rel = source.relative_to(DOCS).as_posix()
+    lang = "en" if ".en." in source.name else "zh"
+    stem = re.sub(r"\.(zh|en)\.(md|ipynb)$", "", rel)
+    stem = stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
+    return site / ("en/" if lang == "en" else "") / stem / "index.html"
+
+
+def notebooks() -> list[Path]:
+    return sorted((DOCS / "notebooks").glob("*.ipynb"))
+
+
+def chapter_of(notebook: Path) -> Path:
+    """docs/notebooks/cpu-onednn.zh.ipynb -> docs/cpu/onednn.zh.md (the page it is made from)."""
+    name, lang = re.fullmatch(r"(.+)\.(zh|en)\.ipynb", notebook.name).groups()
+    pages = [p for p in DOCS.rglob(f"*.{lang}.md") if "notebooks" not in p.parts]
+    found = [p for p in pages if p.relative_to(DOCS).as_posix()[:-6].replace("/", "-") == name]
+    assert len(found) == 1, f"{notebook.name}: no single chapter page ({found})"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [*zh_pages(), *(twin(p) for p in zh_pages()), *notebooks()],
+    ids=lambda p: str(p.relative_to(DOCS)),
+)
+def test_every_page_has_an_edit_link_to_its_own_source(built_site, source):
+    """With REPO_URL set (the test build sets it, as the Pages workflow does), each page links to
+    its own source file on the repository's main branch; a notebook, made from its chapter, links
+    to the chapter's source."""
+    text = built_page(built_site, source).read_text(encoding="utf-8")
+    links = EDIT_LINK.findall(text)
+    expected = chapter_of(source) if source.suffix == ".ipynb" else source
+    assert links == [f"{REPO_URL}/edit/main/docs/{expected.relative_to(DOCS).as_posix()}"], (
+        f"{source.name}: edit links {links}"
+    )
+    assert (DOCS / links[0].split("/edit/main/docs/")[1]).is_file()
+    assert f'<a href="{REPO_URL}/" title=' in text, "no link to the repository in the header"
+    assert 'data-md-component="source"' not in text, (
+        "Material's script would fetch stars and forks from api.github.com on every page"
+    )
+
+
+def test_the_repository_url_comes_from_repo_url_then_the_git_remote(monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    from sitetools.hooks import repository
+
+    monkeypatch.setenv("REPO_URL", "https://github.com/owner/name.git/")
+    assert repository.repository_url() == "https://github.com/owner/name"
+    monkeypatch.setenv("REPO_URL", "not a url")
+    with pytest.raises(PluginError, match="REPO_URL"):
+        repository.repository_url()
+    monkeypatch.delenv("REPO_URL")
+    monkeypatch.setattr(repository, "_origin", lambda: "git@github.com:owner/name.git")
+    assert repository.repository_url() == "https://github.com/owner/name"
+    monkeypatch.setattr(repository, "_origin", lambda: "https://user:token@example.org/o/r.git")
+    assert repository.repository_url() == "https://example.org/o/r", "credentials leaked"
+    monkeypatch.setattr(repository, "_origin", lambda: None)
+    assert repository.repository_url() is None  # no links rather than a made-up URL
+
+
+def test_no_licence_line_without_a_licence():
+    """The footer carries a licence line only when the repository states a licence."""
+    import yaml
+
+    licensed = any(ROOT.glob("LICENSE*")) or "licen" in (ROOT / "README.md").read_text().lower()
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    assert bool(config.get("copyright")) == licensed
+
+
+OUTPUT_MARKER = re.compile(r"^<!--\s*pytest-codeblocks:expected-output\s*-->", re.M)
+
+
+@pytest.mark.parametrize(
+    "source", [*zh_pages(), *(twin(p) for p in zh_pages())], ids=lambda p: p.name
+)
+def test_output_blocks_are_labelled_and_have_no_copy_button(built_site, source):
+    from sitetools import strings
+
+    lang = "en" if ".en." in source.name else "zh"
+    shown = len(OUTPUT_MARKER.findall(source.read_text(encoding="utf-8")))
+    text = built_page(built_site, source).read_text(encoding="utf-8")
+    label = strings.text("output_label", lang)
+    blocks = re.findall(
+        r'<div class="([^"]*\boutput\b[^"]*)"><span class="filename">([^<]*)<', text
+    )
+    assert len(blocks) == shown, f"{source.name}: {shown} outputs, {len(blocks)} labelled blocks"
+    for classes, title in blocks:
+        assert "no-copy" in classes.split() and title == label, (classes, title)
+
+
+def test_definition_lists_render(built_site):
+    for page in ("introduction/index.html", "en/introduction/index.html"):
+        text = (built_site / page).read_text(encoding="utf-8")
+        assert text.count("<dt>") >= 4, f"{page}: the definition list is not rendered"
+        assert not re.search(r"<p>:\s", text), f"{page}: a raw ': definition' line"
+
+
+def test_glossary_terms_match_whole_words_only():
+    from sitetools.hooks import tooltips
+
+    tooltips.register_longer_words()
+    assert tooltips.find_whole_term("向量化的内核", "量化") is None
+    assert tooltips.find_whole_term("反量化之后", "量化") is None
+    assert tooltips.find_whole_term("先量化权重", "量化").span() == (1, 3)
+    assert tooltips.find_whole_term("kernels and a kernel", "kernel").span() == (14, 20)
+    assert tooltips.find_whole_term("bfloat16_weights", "bfloat16") is None
+    assert tooltips.find_whole_term("mixed\nprecision", "mixed precision") is not None
+    html = tooltips.add_tooltips("<p>向量化的代码</p><p>先把数据量化。</p>", "zh")
+    assert re.search(r"<p>向量化的代码</p><p>先把数据<abbr title=\"[^\"]+\">量化</abbr>", html), (
+        html
+    )
+
+
+def test_no_tooltip_inside_a_longer_word_on_any_page(built_site):
+    from sitetools import site_data
+
+    longer = [w for e in site_data.glossary() for w in e.get("zh_longer_words", ())]
+    bad = []
+    for path in html_files(built_site):
+        text = path.read_text(encoding="utf-8")
+        for before, term, after in re.findall(
+            r"(.{0,3})<abbr title=\"[^\"]*\">([^<]+)</abbr>(.{0,3})", text
+        ):
+            if re.match(r"[A-Za-z0-9_]", after[:1]) and re.match(r"[A-Za-z0-9_]", term[-1]):
+                bad.append(f"{path.relative_to(built_site)}: {term}{after}")
+            if re.search(r"[A-Za-z0-9_]$", before) and re.match(r"[A-Za-z0-9_]", term):
+                bad.append(f"{path.relative_to(built_site)}: {before}{term}")
+            if any(w in before + term + after and term in w for w in longer):
+                bad.append(f"{path.relative_to(built_site)}: {before}{term}{after}")
+    assert not bad, "tooltips inside longer words:\n" + "\n".join(bad[:20])
+
+
+def test_instruction_set_table_in_chinese_and_in_reading_order(built_site):
+    from sitetools import strings
+
+    for lang, page in (("zh", "cpu/index.html"), ("en", "en/cpu/index.html")):
+        text = (built_site / page).read_text(encoding="utf-8")
+        table = text[
+            text.index('<div class="isa-table"') : text.index("</table>", text.index('class="isa"'))
+        ]
+        heads = re.findall(r"<th [^>]*>([^<]*)</th>", table)
+        assert heads[:2] == [strings.text("isa_extension", lang), strings.text("isa_dl", lang)]
+        options = re.findall(r"<option value=\"[^\"]*\">([^<]*)</option>", table)
+        assert strings.table()["isa_families"]["Other"][lang] in options
+        notes = re.findall(r'<td class="isa-flags"[^>]*>.*?<abbr title="([^"]*)">\*</abbr>', table)
+        assert notes, f"{page}: no flag notes"
+        if lang == "zh":
+            assert "Other" not in options and "All" not in options
+            assert all(re.search(r"[\u4e00-\u9fff]", note) for note in notes), notes
+        assert 'class="isa-date"' in table and "data-missing" in table
+    css = (DOCS / "assets" / "site.css").read_text(encoding="utf-8")
+    assert re.search(r"table\.isa \.isa-date[^{]*\{[^}]*white-space: nowrap", css)
+
+
+def test_notebooks_are_built_but_not_in_the_nav_nor_prev_next(built_site):
+    log = build_log(built_site)
+    assert "not included in the" not in log, "pages missing from the nav are reported"
+    for notebook in notebooks():
+        assert built_page(built_site, notebook).is_file(), f"{notebook.name} was not built"
+    for path in html_files(built_site):
+        text = path.read_text(encoding="utf-8")
+        nav = text[
+            text.find('<nav class="md-nav md-nav--primary"') : text.find(
+                "</nav>", text.find("md-nav--primary")
+            )
+        ]
+        footer = re.findall(r'<a href="([^"]*)" class="md-footer__link', text)
+        rel = path.relative_to(built_site).as_posix()
+        assert "notebooks/" not in nav, f"{rel}: the nav links a notebook"
+        assert not [f for f in footer if "notebooks/" in f], f"{rel}: prev/next leads to a notebook"
+
+
+@pytest.mark.parametrize("notebook", notebooks(), ids=lambda p: p.name)
+def test_language_switcher_of_a_notebook_leads_to_its_twin(built_site, notebook):
+    lang = "en" if ".en." in notebook.name else "zh"
+    other_lang = "zh" if lang == "en" else "en"
+    other = notebook.with_name(notebook.name.replace(f".{lang}.", f".{other_lang}."))
+    path = built_page(built_site, notebook)
+    text = path.read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)" hreflang="(\w+)" class="md-select__link"', text)
+    switcher = {code: href for href, code in links}
+    assert not switcher[other_lang].startswith("/"), "a root-relative link breaks under a sub-path"
+    assert (
+        resolve(built_site, path, switcher[other_lang])[0]
+        == built_page(built_site, other).resolve()
+    )
+    assert (
+        resolve(built_site, path, Page(path).alternates[other_lang])[0]
+        == built_page(built_site, other).resolve()
+    )
+
+
+def test_each_language_has_a_404_page_whose_switcher_leads_to_the_other(built_site):
+    for lang, page, other in (("zh", "404.html", "en/404.html"), ("en", "en/404.html", "404.html")):
+        text = (built_site / page).read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in text
+        other_lang = "en" if lang == "zh" else "zh"
+        link = re.search(
+            rf'<a href="([^"]+)" hreflang="{other_lang}" class="md-select__link"', text
+        )
+        # a host serves the 404 page at any depth: its links are absolute paths under the site path
+        assert link and link[1] == SITE_PATH + other, link and link[1]
+
+
+def test_canonical_alternate_and_sitemap_urls_use_the_site_url(built_site):
+    problems = []
+    for path in html_files(built_site):
+        rel = path.relative_to(built_site).as_posix()
+        if rel.endswith("404.html"):
+            continue
+        url = SITE_URL + rel[: -len("index.html")]
+        page = Page(path)
+        canonical = re.search(
+            r'<link rel="canonical" href="([^"]+)">', path.read_text(encoding="utf-8")
+        )
+        if not canonical or canonical[1] != url:
+            problems.append(f"{rel}: canonical {canonical and canonical[1]}")
+        for href in page.alternates.values():
+            if not href.startswith(SITE_URL) or not resolve(built_site, path, href)[0].is_file():
+                problems.append(f"{rel}: hreflang {href}")
+    for sitemap in built_site.rglob("sitemap.xml"):
+        for loc in re.findall(
+            r"<loc>([^<]+)</loc>|href=\"([^\"]+)\"", sitemap.read_text(encoding="utf-8")
+        ):
+            href = loc[0] or loc[1]
+            if href.startswith("http://www.") or "sitemaps.org" in href or "w3.org" in href:
+                continue
+            if not href.startswith(SITE_URL) or not resolve(built_site, sitemap, href)[0].is_file():
+                problems.append(f"{sitemap.relative_to(built_site)}: {href}")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_make_serve_serves_the_default_site_url():
+    """`make serve` builds with mkdocs.yml's default site_url; canonical and hreflang URLs are right
+    only if that is the address the Makefile serves on."""
+    from urllib.parse import urlsplit
+
+    from sitetools.hooks.pages import DEFAULT_SITE_URL
+
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    default = re.search(r'site_url: !ENV \[SITE_URL, "([^"]+)"\]', config)[1]
+    assert default == DEFAULT_SITE_URL
+    served = re.search(r"mkdocs serve --dev-addr (\S+)", (ROOT / "Makefile").read_text())[1]
+    assert urlsplit(default).netloc == served and urlsplit(default).path == "/"

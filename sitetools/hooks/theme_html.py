@@ -1,0 +1,29 @@
+"""Small fixes to the HTML the theme writes on every page.
+
+- The search dialog gets a name (role="dialog" needs one for screen readers).
+- Pygments wraps every name, whitespace, operator and punctuation token in a span of its own.
+  Material paints names and whitespace in the plain code colour (or not at all), and operators and
+  punctuation in a grey close to it. Dropping these spans leaves operators and punctuation in the
+  plain code colour and removes about 40% of a code-heavy page's DOM elements (2,180 to about
+  1,250 on the quantization chapter): less style-and-layout work on every load and every restyle
+  the theme's script forces.
+- The repository link in the header stays a plain link: as a "source" component, Material's script
+  would ask the GitHub API for stars and forks, a request to a third-party host on every page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sitetools import strings
+
+_PLAIN_TOKEN = re.compile(r'<span class="(?:n|w|o|p)">([^<]*)</span>')
+_SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
+_SOURCE = ' class="md-source" data-md-component="source"'
+
+
+def fix_theme_html(output: str, lang: str) -> str:
+    output = _PLAIN_TOKEN.sub(r"\1", output)
+    output = output.replace(_SOURCE, ' class="md-source"')
+    label = strings.text("search_label", lang)
+    return output.replace(_SEARCH_DIALOG, f'{_SEARCH_DIALOG} aria-label="{label}"', 1)
