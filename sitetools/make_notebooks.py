@@ -1,15 +1,18 @@
 """Generate one Jupyter notebook per chapter and language: docs/notebooks/<chapter>.<lang>.ipynb.
 
-A notebook is made from its page: the page's headings and prose become markdown cells (in the page's
-language) and every snippet the page includes becomes a code cell holding that file's text, so there is
-no second copy of the code to keep in step. A code cell's output is the output the page shows under that
-snippet, the file docs/outputs/<area>/<name>.txt that `make outputs` recorded and the code-block tests
-compare on every machine: the notebooks need no run of their own, and show exactly what the pages show.
+A notebook is made from its page as the site renders it: the includes are expanded with
+pymdownx.snippets (whole files and `file.py:section` alike), then markdown-it-py splits the page
+into prose, which becomes markdown cells, and Python blocks, which become code cells holding
+exactly the code the page shows. A code cell's output is the output the page shows under that
+block, the file docs/outputs/<area>/<name>.txt that `make outputs` recorded and the code-block
+tests compare on every machine. The code-block tests also run every block in an empty folder, so
+the notebooks run anywhere the packages are installed: no chdir, nothing of this repository on
+sys.path.
 
     python -m sitetools.make_notebooks                 # every chapter
     python -m sitetools.make_notebooks quantization    # chapters whose name contains 'quantization'
-    python -m sitetools.make_notebooks --execute       # also run each in a fresh kernel, from the repository
-                                                       # root, and check it prints the recorded outputs
+    python -m sitetools.make_notebooks --execute       # also run each in a fresh kernel, in an
+                                                       # empty folder, and compare the outputs
 """
 
 from __future__ import annotations
@@ -21,149 +24,148 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sitetools import atomic, site_data, snippets, strings
+from sitetools.errors import UsageError
 from sitetools.paths import DOCS, OUTPUTS, ROOT
 
 FOLDER = DOCS / "notebooks"
-LANGS = ("zh", "en")
+LANGS = strings.LANGS
 
-FENCE = re.compile(r'^```python title="(snippets/[\w/]+\.py)"\n--8<-- "\1"\n```\n', re.M)
-OUTPUT_BLOCK = re.compile(
-    r'^(<!-- pytest-codeblocks:expected-output -->\n)?```text\n--8<-- "docs/outputs/([\w/]+)\.txt"\n```\n',
-    re.M,
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+# a shown output: the include of a recorded output under the expected-output mark
+SHOWN_OUTPUT = re.compile(
+    r"""(<!--\s*pytest-codeblocks:expected-output\s*-->[ \t]*\n[ \t]*```text[ \t]*\n[ \t]*)"""
+    r"""-{1,}8<-{1,}[ \t]+["']docs/outputs/([\w/]+)\.txt["']"""
 )
-SKIP_MARK = re.compile(r'^<!--\s*pytest\.mark\.skip\(reason="([^"]+)"\)\s*-->\n', re.M)
-RENDER = re.compile(r"^<!--\s*render:[^>]*-->\n?", re.M)
-COMMENT = re.compile(r"^<!--.*?-->\n?", re.M | re.S)
+OUTPUT_MARK = "@shown-output:"
+ADMONITION = re.compile(
+    r'^(?:!!!|\?\?\?\+?)[ \t]+\w+(?:[ \t]+"([^"]*)")?[ \t]*\n((?:(?:    .*)?\n)*)', re.M
+)
+SKIP_MARK = re.compile(r'^[ \t]*<!--\s*pytest\.mark\.skip\(reason="([^"]+)"\)\s*-->[ \t]*\n', re.M)
+DOWNLOAD = re.compile(r"<!--\s*render:download\s+(\S+)\s*-->")  # names the file in a notebook
+COMMENT = re.compile(r"^[ \t]*<!--.*?-->[ \t]*\n?|<!--.*?-->", re.M | re.S)
 HEADING_ID = re.compile(r"[ \t]*\{[ \t]*#[\w-]+[ \t]*\}[ \t]*$", re.M)
 LOCAL_LINK = re.compile(r"\[([^\]]+)\]\((?!https?://)[^)]*\)")
-ADMONITION = re.compile(r'^!!! \w+(?: "([^"]*)")?\n((?:    .*\n|\n)*)', re.M)
-
-TEXT = {
-    "intro": {
-        "zh": (
-            "本笔记本由网页 `{page}` 自动生成：代码单元格就是该页引用的 `snippets/` 文件，输出就是网页上显示的输出——"
-            "由 `make outputs` 在本站构建机上运行这些文件记录下来，测试会在每台机器上重新运行并比对（库打印的警告已略去）。"
-            "请在仓库中运行（任何 make 目标都会装好所需的环境，例如 `make build`），"
-            "第一个单元格会切换到仓库根目录。图表和基准测试表格见网页版。"
-        ),
-        "en": (
-            "This notebook is generated from the page `{page}`: its code cells are the `snippets/` files the page "
-            "includes, and its outputs are the ones the page shows, recorded by `make outputs` running those files "
-            "on the machine that builds the site and checked by the tests on every machine (library warnings left "
-            "out). Run it inside the repository (installed by any make target, e.g. `make build`); the first cell "
-            "moves to the repository root. Plots and benchmark tables are on the web page."
-        ),
-    },
-    "skipped": {
-        "zh": "**本段代码在本站的构建机上只会说明原因并退出：**{reason}",
-        "en": "**On the machine that builds the site this code only says why it stops:** {reason}",
-    },
-}
-SETUP = """# The snippets run from the repository root (python snippets/<area>/<file>.py): go there.
-import os
-from pathlib import Path
-
-root = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "snippets").is_dir())
-os.chdir(root)
-print(f"running from the repository root: {Path('snippets').is_dir()}")"""
-
-
-class UsageError(Exception):
-    pass
 
 
 def chapters() -> dict[str, Path]:
-    """chapter name (e.g. 'saving-onnx') -> zh page, for every page that includes a snippet."""
+    """chapter name (e.g. 'saving-index') -> zh page, for every page that includes a snippet."""
     found = {}
     for page in sorted(DOCS.rglob("*.zh.md")):
-        if FENCE.search(page.read_text(encoding="utf-8")):
-            rel = page.relative_to(DOCS).as_posix()[: -len(".zh.md")]
-            found[rel.replace("/", "-")] = page
+        text = page.read_text(encoding="utf-8")
+        if any(m.group("path").startswith("snippets/") for m in snippets.INCLUDE.finditer(text)):
+            found[page.relative_to(DOCS).as_posix()[: -len(".zh.md")].replace("/", "-")] = page
     return found
 
 
-def markdown_text(text: str) -> str:
-    """Page Markdown -> notebook Markdown: no attribute lists, local links as plain text, notes as quotes."""
-    text = HEADING_ID.sub("", text)
-    text = LOCAL_LINK.sub(r"\1", text)
-    text = ADMONITION.sub(
-        lambda m: (
-            "> **"
-            + (m.group(1) or "")
-            + "**\n>\n"
-            + "\n".join("> " + line[4:] for line in m.group(2).rstrip("\n").splitlines())
-            + "\n\n"
-        ),
-        text,
+def page_in(page: Path, lang: str) -> Path:
+    return page.with_name(page.name.replace(".zh.md", f".{lang}.md"))
+
+
+def unfold_admonitions(text: str) -> str:
+    """`!!! note "Title"` / `??? note "Title"` and their indented body -> a bold title and the
+    body, unindented: a notebook has no collapsible notes, and the code inside becomes a cell."""
+
+    def unfold(m: re.Match) -> str:
+        body = re.sub(r"^    ", "", m.group(2), flags=re.M)
+        return (f"**{m.group(1)}**\n\n" if m.group(1) else "") + body
+
+    return ADMONITION.sub(unfold, text)
+
+
+def rendered(page: Path) -> str:
+    """The page's Markdown as the site renders its code: front matter dropped, shown outputs
+    replaced by a mark naming them, every snippet include expanded, notes unfolded."""
+    text = FRONT_MATTER.sub("", page.read_text(encoding="utf-8"))
+    text = SHOWN_OUTPUT.sub(lambda m: f"{m.group(1)}{OUTPUT_MARK}{m.group(2)}", text)
+    return unfold_admonitions(snippets.expand_includes(text))
+
+
+def prose(text: str, lang: str) -> str:
+    """Page Markdown -> notebook Markdown: no heading ids, local links as plain text, no HTML
+    comments; a block that does not run on the build machine is said so in words."""
+    text = SKIP_MARK.sub(
+        lambda m: strings.text("notebook_skipped", lang, reason=m.group(1)) + "\n\n", text
     )
-    text = RENDER.sub("", text)
-    text = COMMENT.sub("", text)
+    text = COMMENT.sub("", HEADING_ID.sub("", DOWNLOAD.sub(r"`\1`", text)))
+    text = LOCAL_LINK.sub(r"\1", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def show_outputs(prose: str, cell) -> str:
-    """Give cell (the code cell before this prose) the outputs the page shows in the prose, as recorded in
-    docs/outputs; return the prose without them."""
-    import nbformat.v4 as nbf
+def dedent_continuation(text: str, indent: int) -> str:
+    """The lines after a block nested `indent` spaces deep (in a list item) that still belong to
+    it, unindented up to the first line that does not; the rest as it is."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip() and len(line) - len(line.lstrip(" ")) < indent:
+            break
+        lines[i] = line[indent:] if line.strip() else ""
+    return "\n".join(lines)
 
-    for shown in OUTPUT_BLOCK.finditer(prose):
-        if cell is None:
-            raise ValueError(f"docs/outputs/{shown.group(2)}.txt is shown before any snippet")
-        cell.metadata["shown_output"] = f"docs/outputs/{shown.group(2)}.txt"
-        cell.outputs = [
-            nbf.new_output(
-                "stream",
-                name="stdout",
-                text=(OUTPUTS / f"{shown.group(2)}.txt").read_text(encoding="utf-8"),
-            )
-        ]
-    return OUTPUT_BLOCK.sub("", prose)
+
+def blocks(text: str) -> list[tuple[str, object]]:
+    """The page split where it shows code: ('prose', markdown), ('code', (code, title)) and
+    ('output', name of the docs/outputs file), in page order."""
+    from markdown_it import MarkdownIt
+
+    lines = text.split("\n")
+    parts, pos, indent = [], 0, 0
+    for token in MarkdownIt("commonmark").parse(text):
+        language = (token.info or "").split(" ")[0]
+        if token.type != "fence" or language not in ("python", "py", "text") or not token.map:
+            continue
+        content = token.content.strip()
+        if language == "text" and not content.startswith(OUTPUT_MARK):
+            continue  # a text block the page shows as it is stays in the prose
+        start, end = token.map
+        parts.append(("prose", dedent_continuation("\n".join(lines[pos:start]), indent)))
+        if language == "text":
+            parts.append(("output", content[len(OUTPUT_MARK) :]))
+        else:
+            title = re.search(r'title="([^"]+)"', token.info)
+            parts.append(("code", (token.content.rstrip("\n"), title and title.group(1))))
+        pos, indent = end, len(lines[start]) - len(lines[start].lstrip(" "))
+    parts.append(("prose", dedent_continuation("\n".join(lines[pos:]), indent)))
+    return parts
+
+
+def install_line(page: Path) -> str:
+    """pip install with the pinned versions of what the page's code imports."""
+    used = site_data.included_snippets(page.read_text(encoding="utf-8"))
+    pins = [f"{name}=={version}" for name, version in site_data.tested_versions(used)[1:]]
+    return "pip install " + " ".join(pins)
 
 
 def cells_for(page: Path, lang: str) -> list:
     import nbformat.v4 as nbf
 
-    text = page.with_name(page.name.replace(".zh.md", f".{lang}.md")).read_text(encoding="utf-8")
-    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # front matter
-    rel = page.relative_to(DOCS).as_posix().replace(".zh.md", f".{lang}.md")
-    cells = []
-    pos, code = 0, None
-    for match in FENCE.finditer(text):
-        before = show_outputs(text[pos : match.start()], code)
-        skip = None
-        marks = list(SKIP_MARK.finditer(before))
-        if marks:
-            skip = marks[-1].group(1)
-            before = SKIP_MARK.sub("", before)
-        prose = markdown_text(before)
-        if not cells:  # the title, then how this notebook was made
-            title, _, rest = prose.partition("\n")
-            cells += [
-                nbf.new_markdown_cell(title + "\n\n" + TEXT["intro"][lang].format(page=rel)),
-                nbf.new_code_cell(SETUP),
-            ]
-            prose = rest.strip()
-        if skip:
-            prose += "\n\n" + TEXT["skipped"][lang].format(reason=skip)
-        if prose.strip():
-            cells.append(nbf.new_markdown_cell(prose.strip()))
-        source = (ROOT / match.group(1)).read_text(encoding="utf-8").rstrip("\n")
-        if "sys.argv" in source:  # a notebook's sys.argv holds the kernel's arguments
-            source = (
-                f'import sys; sys.argv = ["{match.group(1)}"]  # added by make_notebooks: no arguments\n'
-                + source
-            )
-        if "__file__" in source:  # a notebook has no __file__: point it at the snippet this cell is
-            source = (
-                f'__file__ = "{match.group(1)}"  # added by make_notebooks: the cell is this file\n'
-                + source
-            )
-        code = nbf.new_code_cell(f"# {match.group(1)}\n" + source)
-        cells.append(code)
-        pos = match.end()
-    rest = markdown_text(show_outputs(text[pos:], code))
-    if rest:
-        cells.append(nbf.new_markdown_cell(rest))
+    source = page_in(page, lang)
+    cells, code = [], None
+    for kind, value in blocks(rendered(source)):
+        if kind == "output":
+            shown = OUTPUTS / f"{value}.txt"
+            if code is None or not shown.is_file():
+                problem = (
+                    "under no code" if code is None else "but it is not recorded (make outputs)"
+                )
+                raise UsageError(f"{source.name} shows docs/outputs/{value}.txt {problem}")
+            code.metadata["shown_output"] = f"docs/outputs/{value}.txt"
+            text = shown.read_text(encoding="utf-8")
+            code.outputs = [nbf.new_output("stream", name="stdout", text=text)]
+        elif kind == "code":
+            code = nbf.new_code_cell(value[0], metadata={"snippet": value[1]} if value[1] else {})
+            cells.append(code)
+        elif text := prose(value, lang):
+            cells.append(nbf.new_markdown_cell(text))
+    if not cells or not cells[0].source.startswith("# "):
+        raise UsageError(f"{source.name} must start with its title (# ...)")
+    title, _, rest = cells[0].source.partition("\n")
+    intro = strings.text(
+        "notebook_intro", lang, page=title.lstrip("# "), install=install_line(source)
+    )
+    cells[0:1] = [nbf.new_markdown_cell(f"{title}\n\n{intro}")] + (
+        [nbf.new_markdown_cell(rest.strip())] if rest.strip() else []
+    )
     return cells
 
 
@@ -171,9 +173,7 @@ def notebook_for(page: Path, lang: str):
     import nbformat.v4 as nbf
 
     nb = nbf.new_notebook(cells=cells_for(page, lang))
-    for number, cell in enumerate(
-        nb.cells
-    ):  # stable ids: a notebook made again from the same page is the same file
+    for number, cell in enumerate(nb.cells):  # stable ids: the same page makes the same file
         cell.id = f"cell-{number}"
     nb.metadata = {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
@@ -183,28 +183,27 @@ def notebook_for(page: Path, lang: str):
 
 
 def execute(nb, timeout: int = 900) -> list[str]:
-    """Run a copy of nb in a fresh kernel of this interpreter, from the repository root (stop on the first
-    error), and compare what each cell with a shown output prints with that output, as the code-block tests
-    do. Returns the problems found (empty: the notebook prints what the page shows)."""
+    """Run a copy of nb in a fresh kernel of this interpreter, in an empty folder (stop on the
+    first error), and compare what each cell with a shown output prints with that output, as the
+    code-block tests do. Returns the problems found (empty: it prints what the page shows)."""
     import copy
 
     from nbclient import NotebookClient
 
     from sitetools import make_outputs, outputs
 
-    os.environ["PATH"] = os.pathsep.join(
-        [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
-    )
-    os.environ.update(
-        {k: v for k, v in make_outputs.snippet_env().items() if k.startswith("PYTHON")}
-    )
+    env = make_outputs.snippet_env()
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env["PATH"]])
+    os.environ.update({k: v for k, v in env.items() if k.startswith("PYTHONW")})
+    os.environ.pop("PYTHONPATH", None)
     run = copy.deepcopy(nb)
     for cell in run.cells:
         if cell.cell_type == "code":
             cell.outputs = []
-    NotebookClient(
-        run, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
-    ).execute()
+    with tempfile.TemporaryDirectory(prefix="notebook-") as folder:
+        NotebookClient(
+            run, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": folder}}
+        ).execute()
     kinds, problems = outputs.load_kinds(), []
     for cell in run.cells:
         shown = cell.metadata.get("shown_output")
@@ -226,12 +225,8 @@ def execute(nb, timeout: int = 900) -> list[str]:
 def write(nb, path: Path) -> None:
     import nbformat
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8"
-    ) as tmp:
-        nbformat.write(nb, tmp)
-    os.replace(tmp.name, path)
+    text = nbformat.writes(nb)
+    atomic.write_text(path, text if text.endswith("\n") else text + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -243,21 +238,21 @@ def main(argv: list[str] | None = None) -> int:
         help="also run each notebook and check it prints the recorded outputs",
     )
     args = parser.parse_args(argv)
-    try:
-        every = chapters()
-        chosen = {
-            n: p for n, p in every.items() if not args.names or any(s in n for s in args.names)
-        }
-        if not chosen:
-            raise UsageError(
-                f"no chapter matches {' '.join(args.names)}; chapters: {', '.join(every)}"
-            )
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    every = chapters()
+    chosen = {n: p for n, p in every.items() if not args.names or any(s in n for s in args.names)}
+    if not chosen:
+        print(
+            f"error: no chapter matches {' '.join(args.names)}; chapters: {', '.join(every)}",
+            file=sys.stderr,
+        )
         return 2
     for name, page in chosen.items():
         for lang in LANGS:
-            nb = notebook_for(page, lang)
+            try:
+                nb = notebook_for(page, lang)
+            except UsageError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
             if args.execute and lang == LANGS[0]:  # both languages hold the same code
                 try:
                     problems = execute(nb)

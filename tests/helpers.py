@@ -12,14 +12,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
-import markdown
 import yaml
 
-from sitetools import make_outputs
+from sitetools import make_outputs, snippets
 from sitetools.paths import DOCS, ROOT
 
 PYTHON_FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})\s*(?:python|py)\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=ticks)[ \t]*$",
+    r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})\s*(?:python|py)\b[^\n]*\n"
+    r"(?P<body>.*?)^(?P=indent)(?P=ticks)[ \t]*$",
     re.M | re.S,
 )
 
@@ -54,62 +54,39 @@ def front_matter(page: Path) -> dict:
 
 
 def snippets_config(root: Path = ROOT) -> dict:
-    """The pymdownx.snippets settings of mkdocs.yml, so tests expand includes as the build does (from a
-    copy of the repository at root, if given)."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    for ext in config["markdown_extensions"]:
-        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
-            settings = ext["pymdownx.snippets"]
-            return {
-                "base_path": [str(root / p) for p in settings["base_path"]],
-                "check_paths": True,
-            }
-    raise AssertionError("mkdocs.yml has no pymdownx.snippets settings")
+    """The pymdownx.snippets settings of mkdocs.yml, so tests expand includes as the build does
+    (from a copy of the repository at root, if given)."""
+    return snippets.snippets_config(root)
 
 
 def expand_includes(text: str, root: Path = ROOT) -> str:
     """The page's Markdown with every --8<-- include expanded, exactly as the site renders it."""
-    md = markdown.Markdown(
-        extensions=["pymdownx.snippets"],
-        extension_configs={"pymdownx.snippets": snippets_config(root)},
-    )
-    return "\n".join(md.preprocessors["snippet"].run(text.split("\n")))
+    return snippets.expand_includes(text, root)
 
 
 def run_python_code(
     code: str, timeout: float = 300, beside: str | None = None, nice: int = 0
 ) -> subprocess.CompletedProcess:
-    """Run code as a reader would (python file.py from the repository root), deprecations as errors.
+    """Run code as a reader who copied it would: saved as a file in an empty temporary folder
+    and run there (`python <file>`), with nothing of the repository on sys.path (PYTHONPATH
+    unset, the folder holds only this file) and deprecations as errors.
 
-    beside: the snippet path the block is titled with; the code is then saved as a file in that folder and
-    run from there, so that a snippet importing a sibling file (and using __file__) works as it does for
-    a reader who keeps the downloaded files together. nice: run at that lower priority (background runs)."""
+    beside: the snippet path the block is titled with; the file then has that file's name, so that
+    tracebacks and sys.argv[0] name it. nice: run at that lower priority (background runs)."""
     python = ["nice", "-n", str(nice), sys.executable] if nice else [sys.executable]
-    if beside is None:
+    name = Path(beside).name if beside else "block.py"
+    env = make_outputs.snippet_env()
+    env.pop("PYTHONPATH", None)
+    with tempfile.TemporaryDirectory(prefix="block-") as folder:
+        (Path(folder) / name).write_text(code, encoding="utf-8")
         return subprocess.run(
-            [*python, "-c", code],
-            cwd=ROOT,
-            env=make_outputs.snippet_env(),
+            [*python, name],
+            cwd=folder,
+            env=env,
             capture_output=True,
             text=True,
             timeout=timeout,
         )
-    folder = (ROOT / beside).parent
-    with tempfile.NamedTemporaryFile(
-        "w", suffix=".py", prefix=".block_", dir=folder, delete=False, encoding="utf-8"
-    ) as f:
-        f.write(code)
-    try:
-        return subprocess.run(
-            [*python, f.name],
-            cwd=ROOT,
-            env=make_outputs.snippet_env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    finally:
-        Path(f.name).unlink()
 
 
 _runs: dict[tuple[str, str | None], Future] = {}
@@ -121,12 +98,14 @@ def _key(code: str, beside: str | None) -> tuple[str, str | None]:
 
 
 def start_runs(runs: list[tuple[str, str | None]]) -> None:
-    """Start these runs (code, beside) one after the other in a background thread, in the order given.
+    """Start these runs (code, beside) one after the other in a background thread, in the order
+    given.
 
-    The suite leaves one of the machine's two cores idle most of the time (browser, site and data tests
-    are mostly single-threaded); the snippets run there meanwhile, and run_block waits for a result
-    still running. Each run is still a fresh process with the snippet environment, as a reader runs it, at a
-    lower priority (nice 10) so that the browser tests in the foreground keep their core."""
+    The suite leaves one of the machine's two cores idle most of the time (browser, site and data
+    tests are mostly single-threaded); the snippets run there meanwhile, and run_block waits for a
+    result still running. Each run is still a fresh process with the snippet environment, as a
+    reader runs it, at a lower priority (nice 10) so that the browser tests in the foreground keep
+    their core."""
     global _background
     _background = _background or ThreadPoolExecutor(max_workers=1, thread_name_prefix="block-runs")
     for code, beside in runs:
@@ -142,10 +121,14 @@ def stop_runs() -> None:
 
 
 def run_block(code: str, beside: str | None = None) -> subprocess.CompletedProcess:
-    """run_python_code, at most once per test session for the same code: a block shown on both language
-    pages, and a test that needs a whole snippet's printed output (run_snippet), share one run, which may
-    have been started in the background (start_runs)."""
+    """run_python_code, at most once per test session for the same code: a block shown on both
+    language pages, and a test that needs a whole snippet's printed output (run_snippet), share one
+    run, which may have been started in the background (start_runs)."""
     key = _key(code, beside)
+    # A run still queued in the background is taken over here rather than waited for: this core
+    # would otherwise sit idle until the queue reaches it.
+    if key in _runs and not _runs[key].running():
+        _runs[key].cancel()
     if key not in _runs or _runs[key].cancelled():
         done: Future = Future()
         done.set_result(run_python_code(key[0], beside=beside))
@@ -154,7 +137,8 @@ def run_block(code: str, beside: str | None = None) -> subprocess.CompletedProce
 
 
 def run_snippet(name: str) -> subprocess.CompletedProcess:
-    """`python snippets/<name>.py`, shared with the code-block test of the page that includes the whole file."""
+    """`python snippets/<name>.py`, shared with the code-block test of the page that includes the
+    whole file."""
     path = f"snippets/{name}.py"
     return run_block((ROOT / path).read_text(encoding="utf-8"), beside=path)
 
@@ -170,7 +154,8 @@ def load_snippet(name: str) -> ModuleType:
 
 
 def extract_blocks(text: str):
-    """pytest-codeblocks' blocks of an (expanded) page: continuations merged, expected outputs attached."""
+    """pytest-codeblocks' blocks of an (expanded) page: continuations merged, expected outputs
+    attached."""
     from pytest_codeblocks.main import extract_from_buffer
 
     return extract_from_buffer(io.StringIO(text))

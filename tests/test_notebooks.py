@@ -1,21 +1,27 @@
-"""docs/notebooks: one notebook per chapter and language, generated from the pages, snippets and shown outputs.
+"""docs/notebooks: one notebook per chapter and language, made from the rendered pages.
 
-The notebooks are not run here: a code cell holds a snippet file and, as its output, the output the page
-shows under that snippet (docs/outputs/), which tests/test_code_blocks.py compares with a fresh run of the
-same code on this machine. `make notebooks ARGS=--execute` runs them in a kernel as well.
+The notebooks are not run here: their code cells are the page's blocks, which
+tests/test_code_blocks.py runs in an empty folder (so they run without this repository), and each
+cell's output is the output the page shows under that block (docs/outputs/), which the same test
+compares with a fresh run. `make notebooks ARGS=--execute` runs them in a kernel as well.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import nbformat
 import pytest
-from helpers import ROOT
+from helpers import ROOT, expand_includes, extract_blocks
 
-from sitetools import make_notebooks, outputs
+from sitetools import make_notebooks, notebook_links, outputs
 
 CHAPTERS = make_notebooks.chapters()
+SHOWN = re.compile(
+    r"<!--\s*pytest-codeblocks:expected-output\s*-->\s*\n\s*```text\s*\n\s*"
+    r"--8<-- \"docs/outputs/([\w/]+)\.txt\""
+)
 
 
 def committed(name: str, lang: str):
@@ -32,6 +38,10 @@ def printed(cell) -> str:
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
+def without_blank_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
 def test_every_chapter_with_code_has_notebooks():
     assert {"quantization", "pruning", "saving-index", "cpu-index", "torchmultimodal"} <= set(
         CHAPTERS
@@ -42,8 +52,8 @@ def test_every_chapter_with_code_has_notebooks():
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_notebooks_are_current(name):
-    """The committed notebooks are what the pages, snippets and recorded outputs make now (else: make notebooks,
-    which `make outputs` runs too)."""
+    """The committed notebooks are what the pages, snippets and recorded outputs make now (else:
+    make notebooks, which `make outputs` runs too)."""
     for lang in make_notebooks.LANGS:
         nb, fresh = committed(name, lang), make_notebooks.notebook_for(CHAPTERS[name], lang)
         assert [(c.cell_type, c.source) for c in nb.cells] == [
@@ -60,15 +70,57 @@ def test_notebooks_are_current(name):
     )
 
 
+@pytest.mark.parametrize("lang", make_notebooks.LANGS)
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_code_cells_are_the_blocks_the_tests_run(name, lang):
+    """The code cells, in order, hold the code of the page's Python blocks as rendered, the code
+    that tests/test_code_blocks.py runs in an empty folder (a continuation is run joined with the
+    block before it; in the notebook it is the next cell)."""
+    page = make_notebooks.page_in(CHAPTERS[name], lang)
+    blocks = [
+        b
+        for b in extract_blocks(expand_includes(page.read_text(encoding="utf-8")))
+        if (b.syntax or "").split(" ")[0] in ("python", "py")
+    ]
+    cells = sources(committed(name, lang), "code")
+    assert without_blank_lines("\n".join(cells)) == without_blank_lines(
+        "\n".join(b.code for b in blocks)
+    )
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_notebooks_run_anywhere(name):
+    """Nothing in a notebook points at this repository: no chdir, no sys.path, no __file__, and
+    no include left unexpanded."""
+    for lang in make_notebooks.LANGS:
+        nb = committed(name, lang)
+        for cell in nb.cells:
+            assert "--8<--" not in cell.source and make_notebooks.OUTPUT_MARK not in cell.source
+            if cell.cell_type == "code":
+                assert not re.search(r"os\.chdir|sys\.path|__file__", cell.source), cell.source[
+                    :200
+                ]
+
+
+def test_a_section_include_becomes_the_code_of_that_section():
+    """The quantization page shows accuracy.py in two sections: each is a code cell holding that
+    section's code, without the section markers."""
+    cells = sources(committed("quantization", "en"), "code")
+    for section in ("setup", "paths"):
+        expected = expand_includes(f'--8<-- "snippets/quantization/accuracy.py:{section}"')
+        assert expected.strip("\n") in cells
+    assert not any("[start:" in c or "[end:" in c for c in cells)
+
+
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_code_cells_show_the_pages_recorded_outputs(name):
-    """Each snippet cell whose page shows an output has exactly that file's text as its output; the others
-    (the setup cell, snippets shown without output) have none, so nothing in a notebook is unrecorded."""
+    """Each code cell whose block the page shows an output under has exactly that file's text as
+    its output; the others have none, so nothing in a notebook is unrecorded."""
     nb = committed(name, "zh")
-    shown = make_notebooks.OUTPUT_BLOCK.findall(CHAPTERS[name].read_text(encoding="utf-8"))
+    shown = SHOWN.findall(CHAPTERS[name].read_text(encoding="utf-8"))
     with_output = [c for c in nb.cells if c.cell_type == "code" and c.outputs]
     assert len(with_output) == len(shown) > 0
-    for cell, (_, output) in zip(with_output, shown):
+    for cell, output in zip(with_output, shown, strict=True):
         assert cell.metadata["shown_output"] == f"docs/outputs/{output}.txt"
         assert printed(cell) == (outputs.OUTPUTS / f"{output}.txt").read_text(encoding="utf-8")
 
@@ -89,13 +141,26 @@ def test_a_changed_output_makes_the_notebook_stale(monkeypatch, tmp_path):
 def test_markdown_cells_keep_the_prose_and_drop_site_markup():
     nb = make_notebooks.notebook_for(CHAPTERS["quantization"], "zh")
     text = "\n".join(sources(nb, "markdown"))
-    assert (
-        "仿射量化的数学" in text
-        and "{ #" not in text
-        and "<!--" not in text
-        and "--8<--" not in text
-    )
+    assert "仿射量化的数学" in text and "{ #" not in text and "<!--" not in text
     assert "](" not in text.replace("](http", ""), "links to other pages become plain text"
+    assert "`pip install " in text and " torch==" in text, "the first cell says what to install"
+
+
+def test_a_block_nested_in_a_list_becomes_a_cell():
+    """mixed-precision shows channels_last.py inside a list item: it is a code cell too."""
+    cells = sources(committed("mixed-precision", "en"), "code")
+    expected = expand_includes('--8<-- "snippets/mixed_precision/channels_last.py"')
+    assert expected.strip("\n") in cells
+
+
+def test_an_output_not_recorded_is_a_usage_error(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(make_notebooks, "OUTPUTS", tmp_path)  # no recorded output at all
+    before = (make_notebooks.FOLDER / "quantization.zh.ipynb").read_bytes()
+    assert make_notebooks.main(["quantization"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: quantization.zh.md shows docs/outputs/quantization/affine.txt")
+    assert "not recorded" in err
+    assert (make_notebooks.FOLDER / "quantization.zh.ipynb").read_bytes() == before
 
 
 def test_bad_chapter_name_is_a_usage_error(capsys):
@@ -107,31 +172,52 @@ def test_bad_chapter_name_is_a_usage_error(capsys):
     )
 
 
-@pytest.mark.parametrize("lang", make_notebooks.LANGS)
-def test_built_notebook_pages_link_download_and_stay_light(built_site, lang):
-    """Every chapter links to its notebook page; that page renders the notebook (mkdocs-jupyter), offers the
-    .ipynb for download, loads no MathJax and not JupyterLab's inlined theme."""
-    import re
+COLAB = (
+    "https://colab.research.google.com/github/someone/dl-perf/blob/main/docs/"
+    "notebooks/quantization.zh.ipynb"
+)
 
+
+@pytest.mark.parametrize(
+    ("repo_url", "colab"),
+    [
+        ("https://github.com/someone/dl-perf/", COLAB),  # mkdocs.yml's repo_url ends in /
+        ("https://github.com/someone/dl-perf.git", COLAB),
+        ("https://gitlab.com/someone/dl-perf", None),
+        (None, None),
+    ],
+)
+def test_colab_opens_the_committed_notebook_of_a_github_repository(repo_url, colab):
+    url = notebook_links.colab_url(repo_url, "notebooks/quantization.zh.ipynb")
+    assert url == colab
+    html = notebook_links.render_notebook_links("zh", "../x.ipynb", url)
+    assert html.count('class="md-button"') == (2 if colab else 1)
+    assert "下载笔记本" in html and ("在 Colab 中打开" in html) == bool(colab)
+    assert "<script" not in html
+
+
+@pytest.mark.parametrize("lang", make_notebooks.LANGS)
+def test_every_chapter_links_its_notebook(built_site, lang):
+    """Under the title of every chapter: the notebook's download link, a file of the site that is
+    the committed notebook, and a link to its rendered page, which loads no MathJax and not
+    JupyterLab's inlined theme."""
     prefix = built_site / ("en" if lang == "en" else "")
     for name, page in CHAPTERS.items():
-        chapter = (
-            prefix
-            / page.relative_to(make_notebooks.DOCS).as_posix()[: -len(".zh.md")]
-            / "index.html"
-        )
-        if chapter.parent.name == "index":
-            chapter = chapter.parent.parent / "index.html"
+        source = page.relative_to(make_notebooks.DOCS).as_posix()[: -len(".zh.md")]
+        chapter = prefix / re.sub(r"(^|/)index$", "", source) / "index.html"
         html = chapter.read_text(encoding="utf-8")
-        link = re.search(r'<p class="block-note">[^<]*<a href="([^"]+)">', html)
-        assert link, f"{chapter} has no link to its notebook"
-        notebook_page = (chapter.parent / link.group(1) / "index.html").resolve()
-        assert notebook_page == (prefix / "notebooks" / name / "index.html").resolve()
-        nb_html = notebook_page.read_text(encoding="utf-8")
+        links = re.search(r'<p class="notebook-links">(.*?)</p>', html)
+        assert links, f"{chapter} has no notebook links"
+        download = re.search(r'<a class="md-button" href="([^"]+)" download>', links.group(1))
+        assert download, links.group(1)
+        notebook = (chapter.parent / download.group(1)).resolve()
+        assert (
+            notebook.read_bytes() == (make_notebooks.FOLDER / f"{name}.{lang}.ipynb").read_bytes()
+        )
+        view = re.search(r'<a href="([^"]+)">', links.group(1))
+        assert view, links.group(1)
+        nb_html = (chapter.parent / view.group(1) / "index.html").read_text(encoding="utf-8")
         assert "jp-CodeCell" in nb_html, "rendered by mkdocs-jupyter, not copied"
-        download = re.search(r'<a href="([^"]+\.ipynb)" download', nb_html)
-        assert download and (notebook_page.parent / download.group(1)).is_file()
-        assert f".{lang}.ipynb" in download.group(1)
         scripts = re.findall(r"<script[^>]*>.*?</script>", nb_html, re.S)
         assert not [
             s for s in scripts if 'src=""' in s or "mathjax" in s.lower() or "https://" in s
