@@ -26,6 +26,13 @@ without
     The shown output is what the snippet prints on a machine without that hardware (today only
     `cuda`, a CUDA GPU). On a machine that has it the snippet takes another path; the test then
     skips the comparison and names the hardware.
+with
+    The opposite: the output is what the snippet prints on a machine that has the hardware, and
+    `recorded_on` names the machine record (docs/data/bench/hosts/<slug>.json) of the machine
+    that printed it; `snippet` names the snippet when the output's own name is not the
+    snippet's. The page shows it beside the ordinary output, labelled with that machine. The
+    test compares it where the hardware is present and otherwise skips, naming the hardware;
+    `make outputs` re-records it only there.
 
 The masks replace only timings, throughputs, the CPU's name and core count, instruction-set
 lists (the extensions a CPU has, the ISA the libraries dispatch to and the oneDNN kernels they
@@ -38,12 +45,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from sitetools.output_masks import MASKS
 from sitetools.paths import OUTPUTS, ROOT, SCHEMAS
 
 KINDS_FILE = OUTPUTS / "kinds.yml"
@@ -51,71 +58,18 @@ KINDS_SCHEMA = SCHEMAS / "output-kinds.schema.json"
 RERECORD = "make outputs"
 
 
-# ---- masks: each rewrites one kind of machine-dependent text into a placeholder --------------
+from sitetools.output_masks import Mask  # noqa: E402, F401  (the masks kinds.yml names)
+
+HARDWARE = {"cuda": "a CUDA GPU"}
 
 
-def _isa_kernels(text: str) -> str:
-    """oneDNN's verbose summary (snippets/cpu/onednn_verbose.py): the run named "default:" uses the
-    best ISA of this CPU, so its ISA header and the kernels (which primitives, implementations,
-    reorders and data types) depend on the instruction set. They become one placeholder line; the
-    runs capped with ONEDNN_MAX_CPU_ISA are compared as printed."""
-    lines, out, in_default = text.split("\n"), [], False
-    for line in lines:
-        if not line.startswith(" "):
-            in_default = line == "default:"
-            out.append(line)
-            if in_default:
-                out.append("  <the kernels oneDNN ran at this CPU's best ISA>")
-        elif not in_default:
-            out.append(line)
-    return "\n".join(out)
+def has(hardware: str) -> bool:
+    """Whether this machine has the hardware named by a `with` or `without` key."""
+    if hardware == "cuda":
+        import torch
 
-
-@dataclass(frozen=True)
-class Mask:
-    what: str  # one line: what it masks, for the declaration file's readers
-    apply: Callable[[str], str]
-
-
-def _sub(pattern: str, replacement: str) -> Callable[[str], str]:
-    compiled = re.compile(pattern, re.M)
-    return lambda text: compiled.sub(replacement, text)
-
-
-_family_lists = _sub(r"^(  \S+ +)\S.*$", r"\1<extensions>")
-_dispatch_isa = _sub(r"(dispatch(?:es)? to: ).+$", r"\1<isa>")
-
-MASKS: dict[str, Mask] = {
-    "timings": Mask(
-        "a duration with its unit: 12.3 ms, 1.2 s, 850 us, 3.1 ns",
-        _sub(r"\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s?(?:ns|us|µs|ms|s|min)\b", "<time>"),
-    ),
-    "throughputs": Mask(
-        "a rate with its unit: 45.6 GFLOP/s, 12.1 GB/s, 300 it/s, 1.5k samples/s",
-        _sub(
-            r"\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?[kMG]?\s?(?:[TGMk]?FLOP|[TGMk]i?B|it|samples|images|tokens)/s\b",
-            "<throughput>",
-        ),
-    ),
-    "cpu_name": Mask(
-        'the CPU model and core count of a "CPU: <model>, <n> logical cores" line',
-        _sub(r"^CPU: .+, \d+ logical cores$", "CPU: <cpu>, <n> logical cores"),
-    ),
-    "isa_list": Mask(
-        "the extensions listed for each family (an indented '  <family>  <list>' line) and the ISA "
-        "a library 'dispatches to:'",
-        lambda text: _family_lists(_dispatch_isa(text)),
-    ),
-    "isa_kernels": Mask(
-        "oneDNN's kernels at this CPU's best ISA (the 'default:' run of onednn_verbose)",
-        _isa_kernels,
-    ),
-    "addresses": Mask(
-        "a memory address: 0x7f3a2c1d4e10", _sub(r"\b0x[0-9a-fA-F]{6,}\b", "<address>")
-    ),
-}
-
-WITHOUT = {"cuda": "a CUDA GPU"}
+        return torch.cuda.is_available()
+    raise ValueError(f"unknown hardware {hardware!r}; known: {', '.join(HARDWARE)}")
 
 
 # ---- the declarations ------------------------------------------------------------------------
@@ -129,12 +83,19 @@ class Kind:
     kind: str  # "exact" or "host"
     masks: tuple[str, ...] = ()
     tolerance: dict[str, dict[str, float]] = field(default_factory=dict)  # class -> {abs, rel}
-    without: str | None = None  # key of WITHOUT
+    without: str | None = None  # key of HARDWARE: recorded on a machine without it
+    with_: str | None = None  # key of HARDWARE: recorded on a machine with it
+    snippet: str | None = None  # 'area/name' of the snippet, when not the output's own name
+    recorded_on: str | None = None  # slug of the machine record that printed a `with` output
     why: str = ""
 
     @property
     def path(self) -> Path:
         return OUTPUTS / f"{self.name}.txt"
+
+    @property
+    def snippet_path(self) -> Path:
+        return ROOT / "snippets" / f"{self.snippet or self.name}.py"
 
 
 def schema() -> dict:
@@ -142,7 +103,8 @@ def schema() -> dict:
 
 
 def load_kinds(path: Path = KINDS_FILE) -> dict[str, Kind]:
-    """Every declared output's kind; raises ValueError naming the entry when the file breaks the schema."""
+    """Every declared output's kind; raises ValueError naming the entry when the file breaks
+    the schema."""
     import jsonschema
 
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -160,6 +122,9 @@ def load_kinds(path: Path = KINDS_FILE) -> dict[str, Kind]:
             masks=tuple(entry.get("masks", ())),
             tolerance=entry.get("tolerance", {}),
             without=entry.get("without"),
+            with_=entry.get("with"),
+            snippet=entry.get("snippet"),
+            recorded_on=entry.get("recorded_on"),
             why=entry.get("why", ""),
         )
     return kinds
@@ -176,15 +141,18 @@ def undeclared(kinds: dict[str, Kind], recorded: list[str]) -> tuple[list[str], 
 
 
 def skip_reason(kind: Kind) -> str | None:
-    """Why this machine cannot print the shown output (it has what the output was recorded without)."""
-    if kind.without == "cuda":
-        import torch
-
-        if torch.cuda.is_available():
-            return (
-                f"this machine has {WITHOUT['cuda']}; the output shown under {kind.name} is what the "
-                f"block prints without one, so it is not compared here"
-            )
+    """Why this machine cannot print the shown output: it has what the output was recorded
+    without, or lacks what it was recorded with. None when it can."""
+    if kind.without and has(kind.without):
+        return (
+            f"this machine has {HARDWARE[kind.without]}; the output {kind.name} is what the "
+            f"block prints without one, so it is not compared here"
+        )
+    if kind.with_ and not has(kind.with_):
+        return (
+            f"needs {HARDWARE[kind.with_]}, which this machine lacks: the output {kind.name} "
+            f"was recorded on {kind.recorded_on}"
+        )
     return None
 
 
@@ -240,10 +208,10 @@ def _tolerant_problem(shown: str, printed: str, kind: Kind) -> str | None:
     shown_lines, printed_lines = shown.split("\n"), printed.split("\n")
     if len(shown_lines) != len(printed_lines):
         return f"{len(printed_lines)} lines printed, {len(shown_lines)} shown"
-    for number, (s, p) in enumerate(zip(shown_lines, printed_lines), 1):
+    for number, (s, p) in enumerate(zip(shown_lines, printed_lines, strict=True), 1):
         if NUMBER.split(s) != NUMBER.split(p):
             return f"line {number}: the words differ"
-        for ns, np_ in zip(NUMBER.findall(s), NUMBER.findall(p)):
+        for ns, np_ in zip(NUMBER.findall(s), NUMBER.findall(p), strict=True):
             problem = _number_problem(ns, np_, kind)
             if problem:
                 return f"line {number}: {problem}"
@@ -262,7 +230,8 @@ def mismatch(shown: str, printed: str, kind: Kind) -> str | None:
     if problem is None:
         return None
     return (
-        f"the output shown for {kind.name} is not what the block prints ({_how(kind)}): {problem}.\n"
+        f"the output shown for {kind.name} is not what the block prints ({_how(kind)}): "
+        f"{problem}.\n"
         + unified_diff(
             shown,
             printed,

@@ -124,7 +124,8 @@ def test_the_quick_ladder_records_kernels_and_reuses_unchanged_levels(quick_run)
         "fp32 GEMM should show MKL's verbose line"
     )
     # the uncapped level runs the same ATen kernels as the highest cap for bf16/int8 on a machine
-    # whose oneDNN is not used for them, or different ones; either way same_as names an earlier level
+    # whose oneDNN is not used for them, or different ones; either way same_as names an earlier
+    # level
     for r in entry["records"]:
         if "same_as" in r:
             assert r["same_as"] in levels[: levels.index(r["level"])]
@@ -142,7 +143,8 @@ def test_plots_are_byte_identical_and_match_the_committed_figures(tmp_path):
         for path in first:
             committed = FIGURES / path.name
             assert committed.is_file() and committed.read_bytes() == path.read_bytes(), (
-                f"docs/figures/{path.name} is not drawn from the records: run make bench ARGS=--plots-only"
+                f"docs/figures/{path.name} is not drawn from the records: "
+                "run make bench ARGS=--plots-only"
             )
 
 
@@ -395,3 +397,31 @@ def test_the_worker_yields_the_workloads_a_crashed_level_records(quick):
 
     names = [name for name, _, _ in workloads(quick)]
     assert names == (WORKLOADS[:3] if quick else WORKLOADS)
+
+
+def test_the_fingerprint_flags_are_explained_by_the_table_and_fixed():
+    """Every flag of a machine's identity has a row in the instruction-set table; rows added to the
+    table later (CLMUL, POPCNT, ...) do not enter the identity, so no committed record is
+    renamed."""
+    from sitetools import site_data
+
+    table = {f for e in site_data.isa_entries() for f in e["flags"]}
+    assert fingerprint.FINGERPRINT_FLAGS <= table
+    assert "popcnt" in table and "popcnt" not in fingerprint.FINGERPRINT_FLAGS
+    for record in records.committed():
+        assert set(record["identity"]["isa_flags"]) <= fingerprint.FINGERPRINT_FLAGS
+
+
+@pytest.mark.parametrize(
+    ("variant", "error", "reason"),
+    [
+        ("int8 PT2E + freezing", 2e-7, "no quantization took effect"),
+        ("int8 PT2E, no freezing", 86.2, "the output is wrong"),
+        ("fp32 compiled + freezing", 2e-7, None),
+        ("int8 torchao dynamic", 0.0093, None),
+        ("bf16 autocast", 0.0031, None),
+    ],
+)
+def test_a_variant_whose_output_belies_its_name_is_not_timed(variant, error, reason):
+    found = measuring.invalid(variant, error)
+    assert (found is None) if reason is None else (reason in found)

@@ -1,4 +1,5 @@
-"""Every Python block of every page, as rendered (includes expanded), runs; every shown output is real.
+"""Every Python block of every page, as rendered (includes expanded), runs; every shown output is
+real.
 
 A shown output is an include of docs/outputs/<area>/<name>.txt (recorded by `make outputs`) under
 the block. It is compared with what the block prints on this machine, whatever its CPU: byte for
@@ -26,7 +27,8 @@ from helpers import (
     run_python_code,
 )
 
-from sitetools import make_outputs, outputs
+from sitetools import make_outputs, outputs, records
+from sitetools.paths import HOSTS
 
 INCLUDE_LINE = re.compile(r"""^\s*-{1,}8<-{1,}\s+["']snippets/[^"']+["']\s*$""")
 OUTPUT_LINE = re.compile(
@@ -42,8 +44,8 @@ def python_blocks(text: str, root: Path = ROOT):
 
 
 def page_blocks(page: Path, root: Path = ROOT) -> list[tuple[object, str | None]]:
-    """(block as rendered, name of the docs/outputs file its shown output includes, or None); root: the
-    repository, or a copy of it, whose files the includes read."""
+    """(block as rendered, name of the docs/outputs file its shown output includes, or None); root:
+    the repository, or a copy of it, whose files the includes read."""
     text = page.read_text(encoding="utf-8")
     rendered = python_blocks(text, root)
     named = python_blocks(
@@ -55,7 +57,7 @@ def page_blocks(page: Path, root: Path = ROOT) -> list[tuple[object, str | None]
         else None
         for b in named
     ]
-    return list(zip(rendered, names))
+    return list(zip(rendered, names, strict=True))
 
 
 CASES = [(page, i) for page in all_pages() for i, _ in enumerate(page_blocks(page))]
@@ -85,15 +87,16 @@ def why_not_run(block, name: str | None, where: str) -> str | None:
     for mark in block.marks:  # e.g. pytest.mark.skip(reason="needs an NVIDIA GPU")
         reason = re.search(r'reason="([^"]+)"', mark)
         assert reason, f"{where}: a mark must give a reason: {mark}"
-        # A shown output recorded without the hardware the mark names (kinds.yml: without) is what the
-        # block prints here when this machine lacks it too: then the block runs and is compared.
+        # A shown output recorded without the hardware the mark names (kinds.yml: without) is what
+        # the block prints here when this machine lacks it too: then the block runs and is compared.
         if kind is None or kind.without is None or outputs.skip_reason(kind):
             return reason.group(1)
     return outputs.skip_reason(kind) if kind is not None else None
 
 
 def check_block(block, name: str | None, where: str) -> None:
-    """Run the block (once per session) and compare its printed output with the shown one, if any."""
+    """Run the block (once per session) and compare its printed output with the shown one, if
+    any."""
     kind = None
     if block.expected_output is not None:
         assert name, (
@@ -115,8 +118,8 @@ def check_block(block, name: str | None, where: str) -> None:
 
 
 def background_runs(items) -> list[tuple[str, str | None]]:
-    """(code, title) of the blocks that the selected items of this module will run, for conftest to start
-    early in the background (helpers.start_runs)."""
+    """(code, title) of the blocks that the selected items of this module will run, for conftest to
+    start early in the background (helpers.start_runs)."""
     runs = []
     for item in items:
         params = getattr(item, "callspec", None) and item.callspec.params
@@ -134,8 +137,8 @@ def test_block_runs_and_prints_what_the_page_shows(page, index):
 
 
 def test_every_output_is_shown_declared_and_recorded():
-    """Each docs/outputs file is included by a page and has a declared kind; each declaration names an
-    output that exists. (make outputs writes only what pages include.)"""
+    """Each docs/outputs file is included by a page and has a declared kind; each declaration names
+    an output that exists. (make outputs writes only what pages include.)"""
     recorded = outputs.recorded_outputs()
     missing, orphans = outputs.undeclared(KINDS, recorded)
     assert not missing, f"declare the kind of {missing} in docs/outputs/{outputs.KINDS_FILE.name}"
@@ -150,9 +153,50 @@ def test_every_output_is_shown_declared_and_recorded():
 
 
 def test_every_shown_output_is_compared_by_some_block():
-    """No shown output escapes the comparison: each is under a Python block that runs."""
+    """No shown output escapes the comparison: each is under a Python block that runs, or is an
+    output recorded with hardware (kinds.yml: with), compared by the test below."""
     compared = {name for page, index in CASES for _, name in [page_blocks(page)[index]] if name}
-    assert compared == set(KINDS)
+    with_hardware = {name for name, kind in KINDS.items() if kind.with_}
+    assert compared | with_hardware == set(KINDS)
+    assert not compared & with_hardware
+
+
+WITH_HARDWARE = sorted(name for name, kind in KINDS.items() if kind.with_)
+
+
+@pytest.mark.parametrize("name", WITH_HARDWARE)
+def test_an_output_recorded_with_hardware_names_its_machine_and_sits_under_its_snippet(name):
+    """An output recorded on a machine with a GPU names a committed record of a machine that has
+    one, and each page that shows it shows its snippet's block and the machine line above it."""
+    kind = KINDS[name]
+    record = records.read(HOSTS / f"{kind.recorded_on}.json")
+    assert kind.with_ == "cuda" and record["identity"].get("gpu"), (
+        f"{name}: recorded_on {kind.recorded_on} is not a record of a machine with a CUDA GPU"
+    )
+    include = f'--8<-- "docs/outputs/{name}.txt"'
+    pages = [p for p in all_pages() if include in p.read_text(encoding="utf-8")]
+    assert pages, f"no page shows docs/outputs/{name}.txt"
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        snippet = kind.snippet_path.relative_to(ROOT).as_posix()
+        assert f'--8<-- "{snippet}"' in text.split(include)[0], (
+            f"{rel(page)}: {name} not under {snippet}"
+        )
+        assert f"<!-- render:recorded-on {name} -->" in text, (
+            f"{rel(page)}: {name} has no machine line"
+        )
+
+
+@pytest.mark.parametrize("name", WITH_HARDWARE)
+def test_an_output_recorded_with_hardware_is_what_its_snippet_prints_there(name):
+    """Where the hardware is present the snippet runs and is compared like any block; elsewhere
+    (CI has no GPU) the test skips and names the missing hardware."""
+    kind = KINDS[name]
+    if reason := outputs.skip_reason(kind):
+        pytest.skip(reason)
+    printed = make_outputs.run_snippet(kind.snippet_path)
+    problem = outputs.mismatch(kind.path.read_text(encoding="utf-8"), printed, kind)
+    assert problem is None, problem
 
 
 def mutations(text: str, kind: outputs.Kind):
@@ -172,8 +216,8 @@ def mutations(text: str, kind: outputs.Kind):
 
 @pytest.mark.parametrize("name", sorted(KINDS))
 def test_changing_a_word_of_a_shown_output_fails_the_comparison(name):
-    """The comparison is live: a copy of the output with any one word or integer changed (outside what
-    its kind masks) no longer matches the recorded output."""
+    """The comparison is live: a copy of the output with any one word or integer changed (outside
+    what its kind masks) no longer matches the recorded output."""
     kind = KINDS[name]
     text = kind.path.read_text(encoding="utf-8")
     assert outputs.mismatch(text, text, kind) is None
@@ -208,7 +252,8 @@ def test_a_changed_output_file_fails_its_block(tmp_path):
 
 
 def test_a_stale_output_fails_with_a_diff_and_the_command():
-    """What a contributor sees when a shown output is out of date: a unified diff, the re-record command."""
+    """What a contributor sees when a shown output is out of date: a unified diff, the re-record
+    command."""
     block, name = next(
         b for p, i in CASES for b in [page_blocks(p)[i]] if b[1] == "quantization/affine"
     )
@@ -244,8 +289,21 @@ def test_a_stale_output_fails_with_a_diff_and_the_command():
         ),
         (
             "isa_kernels",
-            "default:\n  isa:Intel AVX2\n  reorder jit:uni\nONEDNN_MAX_CPU_ISA=SSE41:\n  isa:Intel SSE4.1",
-            "default:\n  <the kernels oneDNN ran at this CPU's best ISA>\nONEDNN_MAX_CPU_ISA=SSE41:\n  isa:Intel SSE4.1",
+            "default:\n  isa:Intel AVX2\n  reorder jit:uni\n"
+            "ONEDNN_MAX_CPU_ISA=SSE41:\n  isa:Intel SSE4.1",
+            "default:\n  <the kernels oneDNN ran at this CPU's best ISA>\n"
+            "ONEDNN_MAX_CPU_ISA=SSE41:\n  isa:Intel SSE4.1",
+        ),
+        (
+            "isa_kernels",
+            "ONEDNN_MAX_CPU_ISA=AVX2:\n  a\nONEDNN_MAX_CPU_ISA=AVX512_CORE:\n  b\n  c",
+            "ONEDNN_MAX_CPU_ISA=AVX2:\n  a\nONEDNN_MAX_CPU_ISA=AVX512_CORE:\n"
+            "  <the kernels oneDNN ran at this CPU's best ISA up to the cap>",
+        ),
+        (
+            "this_cpu",
+            "fp32 calls: mkl\nbf16 calls, on this CPU: extern_kernels.addmm",
+            "fp32 calls: mkl\nbf16 calls, on this CPU: <depends on the CPU>",
         ),
         ("addresses", "<object at 0x7f3a2c1d4e10>", "<object at <address>>"),
     ],

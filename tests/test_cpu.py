@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import platform
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 import torch
 from helpers import load_snippet
 
-from sitetools import site_data
+from sitetools import isa_table, site_data
 
 detect = load_snippet("cpu/detect_isa")
 gemm = load_snippet("cpu/gemm")
@@ -21,13 +20,22 @@ ENTRIES = list(site_data.isa_entries())
 ON_X86_LINUX = sys.platform == "linux" and platform.machine() == "x86_64"
 HOST_FLAGS = detect.cpu_flags(Path("/proc/cpuinfo").read_text()) if ON_X86_LINUX else set()
 
-PENTIUM4 = "processor\t: 0\nmodel name\t: Intel(R) Pentium(R) 4 CPU 2.80GHz\nflags\t\t: fpu mmx fxsr sse sse2 ht\n"
-ZEN4 = (
-    "processor\t: 0\nmodel name\t: AMD Ryzen 9 7950X 16-Core Processor\nflags\t\t: fpu mmx fxsr sse sse2 mmxext "
-    "pni ssse3 fma sse4_1 sse4_2 sse4a aes avx f16c avx2 avx512f avx512dq avx512ifma avx512cd avx512bw avx512vl "
-    "avx512_bf16 avx512vbmi avx512_vbmi2 avx512_vnni avx512_bitalg avx512_vpopcntdq\n"
+PENTIUM4 = (
+    "processor\t: 0\nmodel name\t: Intel(R) Pentium(R) 4 CPU 2.80GHz\n"
+    "flags\t\t: fpu mmx fxsr sse sse2 ht\n"
 )
-ARM = "processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics\nCPU implementer\t: 0x41\n"
+ZEN4 = (
+    "processor\t: 0\nmodel name\t: AMD Ryzen 9 7950X 16-Core Processor\n"
+    "flags\t\t: fpu mmx fxsr sse sse2 mmxext "
+    "pni ssse3 fma sse4_1 sse4_2 sse4a aes avx f16c avx2 avx512f avx512dq avx512ifma avx512cd "
+    "avx512bw avx512vl avx512_bf16 avx512vbmi avx512_vbmi2 avx512_vnni avx512_bitalg "
+    "avx512_vpopcntdq\n"
+)
+ARM = (
+    "processor\t: 0\nBogoMIPS\t: 50.00\n"
+    "Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics\n"
+    "CPU implementer\t: 0x41\n"
+)
 
 
 # ---- the data -------------------------------------------------------------------------------
@@ -85,11 +93,14 @@ def test_isa_facts_that_the_seed_got_wrong_are_right():
 
 
 def test_isa_flags_follow_the_kernel_naming():
-    # names as arch/x86/include/asm/cpufeatures.h prints them (a representative list checked by hand)
+    # names as arch/x86/include/asm/cpufeatures.h prints them (a representative list checked by
+    # hand)
     kernel_names = {
         "mmx",
         "mmxext",
         "3dnow",
+        "3dnowext",
+        "3dnowprefetch",
         "sse",
         "sse2",
         "pni",
@@ -98,6 +109,9 @@ def test_isa_flags_follow_the_kernel_naming():
         "sse4_2",
         "sse4a",
         "aes",
+        "pclmulqdq",
+        "popcnt",
+        "abm",
         "avx",
         "f16c",
         "fma",
@@ -127,39 +141,11 @@ def test_isa_flags_follow_the_kernel_naming():
     assert flags <= kernel_names, f"not kernel flag names: {flags - kernel_names}"
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("announced", "2011-13", "announced date"),
-        ("announced", "2011-02-30", "announced date"),
-        ("flags", ["AVX2"], "lower-case"),
-        ("width_bits", 300, "width_bits"),
-        ("dtypes", ["fp64"], "dtypes"),
-    ],
-)
-def test_isa_schema_rejects_bad_entries(field, value, message):
-    entries = copy.deepcopy(ENTRIES)
-    entries[16][field] = value
-    with pytest.raises(ValueError, match=message):
-        site_data.validate_isa(entries)
-
-
-def test_isa_schema_rejects_duplicates_and_missing_sources():
-    entries = copy.deepcopy(ENTRIES)
-    entries.append(copy.deepcopy(entries[0]))
-    with pytest.raises(ValueError, match="duplicate"):
-        site_data.validate_isa(entries)
-    entries = copy.deepcopy(ENTRIES)
-    del entries[12]["sources"]["intel"]
-    with pytest.raises(ValueError, match="source"):
-        site_data.validate_isa(entries)
-
-
 def test_rendered_table_has_a_row_per_entry_in_each_language():
     for lang in ("zh", "en"):
-        html = site_data.render_isa_table(site_data.Context(lang, ""))
+        html = isa_table.render_isa_table(site_data.Context(lang, ""))
         assert html.count("<tr data-family=") == len(ENTRIES)
-    assert "首款 Intel CPU" in site_data.render_isa_table(site_data.Context("zh", ""))
+    assert "首款 Intel CPU" in isa_table.render_isa_table(site_data.Context("zh", ""))
     dtypes = site_data.render_isa_dtypes(site_data.Context("en", ""))
     assert "| AMX-BF16 |  | ✓ |  |  |" in dtypes
 
@@ -168,38 +154,41 @@ def test_rendered_table_has_a_row_per_entry_in_each_language():
 
 
 def test_detects_an_old_sse_only_cpu():
-    assert detect.supported(ENTRIES, detect.cpu_flags(PENTIUM4)) == ["MMX", "SSE", "SSE2"]
+    assert detect.supported(detect.cpu_flags(PENTIUM4)) == ["MMX", "SSE", "SSE2"]
     assert detect.cpu_model(PENTIUM4).startswith("Intel(R) Pentium(R) 4")
 
 
 def test_detects_amd_zen4():
-    found = set(detect.supported(ENTRIES, detect.cpu_flags(ZEN4)))
+    found = set(detect.supported(detect.cpu_flags(ZEN4)))
     assert {"AVX-512 F", "AVX-512 BF16", "AVX-512 VNNI", "FMA3", "SSE4a"} <= found
     assert not found & {"AMX-TILE", "AMX-BF16", "AVX-512 FP16", "FMA4", "3DNow!"}
 
 
 def test_arm_has_no_x86_extensions():
     assert detect.cpu_flags(ARM) == set()
-    assert detect.supported(ENTRIES, set()) == []
+    assert detect.supported(set()) == []
 
 
 def test_detect_script_explains_other_platforms(monkeypatch, capsys):
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert detect.main() == 0
+    detect.main()
     assert "x86-64 Linux" in capsys.readouterr().out
 
 
-def test_detect_script_reports_a_missing_table(tmp_path, monkeypatch, capsys):
-    if not ON_X86_LINUX:
-        pytest.skip("needs x86-64 Linux")
-    monkeypatch.setattr(sys, "argv", ["detect_isa.py", str(tmp_path / "missing.yml")])
-    assert detect.main() == 2
-    assert "not found" in capsys.readouterr().err
+def test_detect_script_carries_the_instruction_set_table():
+    """detect_isa.py runs alone, so it holds its own copy of isa.yml's names, families and
+    flags: the copy must be the table, in its order."""
+    copy = [(name, family, flags.split()) for name, family, flags in detect.EXTENSIONS]
+    table = [(e["name"], e["family"], e["flags"]) for e in ENTRIES]
+    assert copy == table, (
+        "snippets/cpu/detect_isa.py's EXTENSIONS differ from docs/data/isa.yml: "
+        "copy each entry's name, family and flags into it"
+    )
 
 
 @pytest.mark.skipif(not ON_X86_LINUX, reason="needs x86-64 Linux")
 def test_this_machine_is_detected():
-    found = detect.supported(ENTRIES, HOST_FLAGS)
+    found = detect.supported(HOST_FLAGS)
     assert {"SSE", "SSE2"} <= set(found)
     if "avx512f" in HOST_FLAGS:
         assert "AVX-512 F" in found
@@ -241,8 +230,14 @@ def test_an_amx_kernel_ran(onednn_default):
 
 
 def test_amx_detection_reads_the_implementation_field():
-    amx = "onednn_verbose,v1,primitive,exec,cpu,convolution,brg_conv_fwd:avx10_1_512_amx,forward_training,src:bf16::blocked:acdb::f0,,,mb8,1.2"
-    avx2 = "onednn_verbose,v1,primitive,exec,cpu,convolution,jit:avx2,forward_training,src:f32::blocked:aBcd8b::f0,,,mb8,3.4"
+    amx = (
+        "onednn_verbose,v1,primitive,exec,cpu,convolution,brg_conv_fwd:avx10_1_512_amx,"
+        "forward_training,src:bf16::blocked:acdb::f0,,,mb8,1.2"
+    )
+    avx2 = (
+        "onednn_verbose,v1,primitive,exec,cpu,convolution,jit:avx2,"
+        "forward_training,src:f32::blocked:aBcd8b::f0,,,mb8,3.4"
+    )
     assert verbose.ran_on_amx([amx]) and not verbose.ran_on_amx([avx2])
 
 
@@ -267,3 +262,71 @@ def test_triad_computes_and_counts_bytes():
     triad.triad(a, b, c, 2.0)
     assert torch.allclose(a, b + 2.0 * c)
     assert triad.triad_bytes(1000) == 12000
+
+
+# ---- which library runs a bf16 convolution, cap by cap (snippets/cpu/bf16_conv_caps.py) ---------
+
+conv_caps = load_snippet("cpu/bf16_conv_caps")
+AVX512_CORE = {"avx512f", "avx512bw", "avx512dq", "avx512vl"}
+
+
+@pytest.fixture(scope="module")
+def caps_printed() -> dict[str, dict[str, str]]:
+    """cap -> {'oneDNN uses': ..., 'fp32 convolution': ..., 'bf16 convolution': ...}, from the
+    snippet's printed output (the same run as the page's code-block test)."""
+    from helpers import run_snippet
+
+    out = run_snippet("cpu/bf16_conv_caps")
+    assert out.returncode == 0, out.stderr[-2000:]
+    blocks: dict[str, dict[str, str]] = {}
+    for line in out.stdout.splitlines():
+        if line.startswith("ONEDNN_MAX_CPU_ISA="):
+            cap = blocks.setdefault(line.split("=")[1].rstrip(":"), {})
+        else:
+            key, _, value = line.strip().partition(": ")
+            cap[key] = value
+    assert list(blocks) == conv_caps.CAPS
+    return blocks
+
+
+def test_below_avx512_core_bf16_convolutions_do_not_reach_onednn(caps_printed):
+    avx2 = caps_printed["AVX2"]
+    assert avx2["oneDNN uses"] == "Intel AVX2"
+    assert avx2["fp32 convolution"] == "jit:avx2 src:f32 wei:f32 dst:f32"
+    assert avx2["bf16 convolution"] == "no oneDNN convolution (PyTorch's own kernel)"
+
+
+def test_from_avx512_core_bf16_convolutions_run_in_onednn(caps_printed):
+    if not AVX512_CORE <= HOST_FLAGS:
+        pytest.skip("this CPU lacks AVX-512 F/BW/DQ/VL (/proc/cpuinfo): no AVX512_CORE for oneDNN")
+    bf16 = caps_printed["AVX512_CORE"]["bf16 convolution"]
+    assert bf16.startswith("jit_bf16:avx512_core ") and "src:bf16" in bf16
+
+
+def test_with_avx512_bf16_the_bf16_convolution_gets_its_own_kernel(caps_printed):
+    if not AVX512_CORE | {"avx512_bf16"} <= HOST_FLAGS:
+        pytest.skip("this CPU lacks AVX512_BF16 (/proc/cpuinfo): no AVX512_CORE_BF16 for oneDNN")
+    assert ":avx512_core_bf16 " in caps_printed["AVX512_CORE_BF16"]["bf16 convolution"]
+
+
+def test_with_amx_the_bf16_convolution_runs_on_amx(caps_printed):
+    if "amx_bf16" not in HOST_FLAGS:
+        pytest.skip("this CPU has no AMX (no amx_bf16 in /proc/cpuinfo): nothing to prove")
+    assert "amx" in caps_printed["AVX512_CORE_AMX"]["bf16 convolution"].split()[0]
+
+
+def test_a_cap_above_what_the_cpu_has_changes_nothing(caps_printed):
+    if AVX512_CORE <= HOST_FLAGS:
+        pytest.skip("this CPU has AVX-512: every cap of the snippet is within its reach")
+    for cap in conv_caps.CAPS:
+        assert caps_printed[cap] == caps_printed["AVX2"], cap
+
+
+def test_the_summary_reads_bf16_convolution_lines():
+    line = (
+        "onednn_verbose,v1,primitive,exec,cpu,convolution,jit_bf16:avx512_core,forward_inference,"
+        "src:bf16::blocked:aBcd16b::f0 wei:bf16:a:blocked:ABcd8b16a2b::f0 bia:f32:a:blocked:a::f0 "
+        "dst:bf16::blocked:aBcd16b::f0,attr-scratchpad:user,alg:convolution_direct,mb1_ic32oc32,0.1"
+    )
+    found = conv_caps.convolutions("== bf16\n" + line)
+    assert found["bf16"] == "jit_bf16:avx512_core src:bf16 wei:bf16 dst:bf16" and not found["fp32"]

@@ -139,7 +139,8 @@ def test_inductor_code_shows_what_freezing_changes():
 def test_summary_parses_kernels_and_calls():
     code = (
         "cpp_fused_addmm_relu_0 = async_compile.cpp_pybinding(...)\n"
-        "buf0 = extern_kernels.addmm(a, b, c)\nbuf1 = torch.ops.mkldnn._linear_pointwise.default(x, w, b, 'relu')\n"
+        "buf0 = extern_kernels.addmm(a, b, c)\n"
+        "buf1 = torch.ops.mkldnn._linear_pointwise.default(x, w, b, 'relu')\n"
     )
     assert inspect.summary(code) == {
         "fused C++ kernels": ["cpp_fused_addmm_relu_0"],
@@ -147,7 +148,7 @@ def test_summary_parses_kernels_and_calls():
     }
 
 
-# ---- the prune API and the accuracy curve ------------------------------------------------------------
+# ---- the prune API and the accuracy curve ------------------------------------------------------
 
 prune_api = load_snippet("pruning/prune_api")
 curve = load_snippet("pruning/sparsity_curve")
@@ -239,3 +240,19 @@ def test_accuracy_falls_with_sparsity_and_fine_tuning_helps(pruned_models):
     assert acc[(curve.METHODS[0], 0.95)] < base - 0.2, "95% pruned without fine-tuning must hurt"
     assert acc[(curve.METHODS[1], 0.9)] > acc[(curve.METHODS[0], 0.9)]
     assert acc[(curve.METHODS[2], 0.9)] < acc[(curve.METHODS[2], 0.5)]
+
+
+def test_freezing_picks_the_linear_library_by_dtype():
+    """snippets/fusion/linear_dtype.py: fp32 linear layers call MKL's packed GEMM on any x86 CPU;
+    bf16 ones call oneDNN's _linear_pointwise exactly where oneDNN has bf16 kernels."""
+    from helpers import run_snippet
+
+    out = run_snippet("fusion/linear_dtype")  # the same run as the page's code-block test
+    assert out.returncode == 0, out.stderr[-2000:]
+    printed = dict(line.split(": ", 1) for line in out.stdout.splitlines())
+    assert printed["fp32 linear layers call"] == "torch.ops.mkl._mkl_linear"
+    has_bf16 = torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    assert printed["oneDNN has bf16 kernels on this CPU"] == ("yes" if has_bf16 else "no")
+    bf16_calls = printed["bf16 (autocast) linear layers call, on this CPU"]
+    assert ("torch.ops.mkldnn._linear_pointwise" in bf16_calls) == has_bf16
+    assert "mkl._mkl_linear" not in bf16_calls

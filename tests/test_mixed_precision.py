@@ -38,7 +38,9 @@ def test_bf16_inference_paths_agree_with_fp32():
 def test_bf16_autocast_training_follows_fp32_within_tolerance():
     fp32, bf16 = train.loss_curve(bf16=False, steps=20), train.loss_curve(bf16=True, steps=20)
     assert fp32[-1] < fp32[0] * 0.9, "the task is not being learned"
-    assert max(abs(a - b) for a, b in zip(fp32, bf16)) < 1e-3  # the tolerance the page states
+    assert (
+        max(abs(a - b) for a, b in zip(fp32, bf16, strict=True)) < 1e-3
+    )  # the tolerance the page states
     assert fp32 != bf16, "autocast did nothing: the curves are bit-identical"
 
 
@@ -103,7 +105,8 @@ def test_grad_scaler_skips_a_step_whose_gradients_overflow():
 def test_cuda_variant_says_why_it_skips():
     if torch.cuda.is_available():
         pytest.skip(
-            "this machine has a CUDA GPU: the snippet's cuda line is a real run, not the reason it skips"
+            "this machine has a CUDA GPU: the snippet's cuda line is a real run, "
+            "not the reason it skips"
         )
     out = run_snippet("mixed_precision/amp_fp16")  # the same run as the page's code-block test
     assert out.returncode == 0, out.stderr[-2000:]
@@ -118,3 +121,44 @@ def test_channels_last_keeps_values_and_changes_strides():
         cl_model, cl_x = layout.to_channels_last(model, x)
         assert cl_x.stride() == (192, 1, 24, 3) and torch.equal(cl_x, x)
         assert torch.allclose(cl_model(cl_x), reference, atol=1e-5)
+
+
+ops = load_snippet("mixed_precision/bf16_ops")
+
+
+@pytest.mark.parametrize("name", ["sum", "softmax", "layer_norm", "gelu"])
+def test_aten_bf16_ops_round_once_like_fp32(name):
+    """The bf16 kernel's error against float64 is the error of rounding the fp32 result once:
+    it computes and accumulates in fp32 inside."""
+    in_bf16, rounded_once = ops.errors(name)
+    assert in_bf16 < 4e-3 and abs(in_bf16 - rounded_once) <= 0.05 * rounded_once
+
+
+def test_a_running_total_kept_in_bf16_loses_the_sum():
+    x = ops.make_inputs("sum", torch.bfloat16)[0][0].abs()
+    wrong = ops.relative_error(ops.running_sum_in_bf16(x), x.double().sum())
+    right = ops.relative_error(x.sum(), x.double().sum())
+    assert wrong > 0.1 and right < 4e-3
+
+
+def test_norm_layers_take_fp32_parameters_with_a_bf16_input_and_linear_does_not():
+    got = ops.mixed_dtypes()
+    assert [got[n] for n in ("layer_norm", "batch_norm", "group_norm")] == ["torch.bfloat16"] * 3
+    assert got["linear"].startswith("RuntimeError")
+
+
+@pytest.mark.parametrize("name", list(ops.SHAPES))
+def test_each_benchmarked_op_runs_in_both_dtypes_with_the_same_shape(name):
+    fp32 = ops.run(name, ops.make_inputs(name, torch.float32, scale=8))
+    bf16 = ops.run(name, ops.make_inputs(name, torch.bfloat16, scale=8))
+    assert fp32.dtype == torch.float32 and bf16.dtype == torch.bfloat16
+    assert fp32.shape == bf16.shape
+    assert ((bf16.double() - fp32.double()).norm() / fp32.double().norm()) < 0.02
+
+
+def test_cpu_autocast_computes_losses_in_fp32():
+    losses = load_snippet("mixed_precision/autocast_losses")
+    inside, outside = losses.loss_dtypes(autocast=True), losses.loss_dtypes(autocast=False)
+    assert set(inside) == {"cross_entropy", "nll_loss", "mse_loss", "l1_loss"}
+    assert all(dtype == torch.float32 for dtype in inside.values()), inside
+    assert all(dtype == torch.bfloat16 for dtype in outside.values()), outside

@@ -16,7 +16,8 @@ what_imports = load_snippet("multimodal/what_imports")
 
 
 def test_pip_check_reports_exactly_the_two_documented_conflicts():
-    """docs/torchmultimodal.*.md: installed with --no-deps, its DALL-E and attrs pins stay unmet, nothing else."""
+    """docs/torchmultimodal.*.md: installed with --no-deps, its DALL-E and attrs pins stay unmet,
+    nothing else."""
     done = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
     lines = sorted(line for line in done.stdout.splitlines() if line.strip())
     assert len(lines) == 2, lines

@@ -57,7 +57,8 @@ def test_every_heading_has_a_stable_id(page):
 def test_every_page_has_a_description(page):
     description = front_matter(page).get("description", "")
     assert 20 <= len(description) <= 320, (
-        f"{rel(page)}: front matter needs a description of 20-320 characters, has {len(description)}"
+        f"{rel(page)}: front matter needs a description of 20-320 characters, "
+        f"has {len(description)}"
     )
     assert '"' not in description, (
         f"{rel(page)}: the theme does not escape quotes in descriptions; use “ ”"

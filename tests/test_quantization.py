@@ -75,7 +75,7 @@ def test_per_channel_beats_per_tensor_on_rows_of_different_range():
     assert ((per_channel - w).abs() <= scales / 2 + 1e-9).all(), "error is at most half a step"
 
 
-# ---- every path on a trained model -----------------------------------------------------------------
+# ---- every path on a trained model -------------------------------------------------------------
 
 accuracy = load_snippet("quantization/accuracy")
 task = load_snippet("intro/toy_task")
@@ -142,3 +142,139 @@ def test_torchao_weight_only_stores_int8_weights(trained):
     _, paths, _, _, _ = trained
     weight = paths["int8 weight-only (torchao)"][0].weight
     assert "int8" in repr(weight).lower() or "Int8" in type(weight).__name__
+
+
+@pytest.mark.slow
+def test_compiled_int8_runs_the_frozen_int8_kernels_when_called_in_inference_mode():
+    """compile_int8 compiles in inference mode with freezing; called the same way, the model runs
+    that graph (oneDNN's fused qconv/qlinear) and is not compiled again. Called under no_grad it
+    would be compiled again, outside the freezing patch: the mistake that once made the benchmark
+    time the unfused quantize/dequantize graph as "int8 PT2E + freezing"."""
+    import torch._dynamo
+
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(16 * 8 * 8, 10)
+    ).eval()
+    x = torch.randn(4, 8, 8, 8)
+    torch._dynamo.reset()
+    compiled = int8.compile_int8(int8.pt2e_static_int8(model, x, [x]), x, freezing=True)
+    with torch._dynamo.config.patch(error_on_recompile=True):
+        with torch.inference_mode():
+            compiled(x)  # the frozen graph, no second compilation
+        with pytest.raises(Exception, match="[Rr]ecompil"), torch.no_grad():
+            compiled(x)
+    torch._dynamo.reset()
+
+
+# ---- int8 without VNNI: oneDNN's kernels, ONNX Runtime's formats ------------------------------
+
+kernels = load_snippet("quantization/int8_kernels")
+ort_int8 = load_snippet("quantization/ort_int8")
+
+
+def cpu_flags() -> set[str]:
+    from pathlib import Path
+
+    cpuinfo = Path("/proc/cpuinfo")
+    text = cpuinfo.read_text() if cpuinfo.is_file() else ""
+    line = next((x for x in text.splitlines() if x.startswith("flags")), "")
+    return set(line.partition(":")[2].split())
+
+
+def printed_blocks(name: str) -> dict[str, list[str]]:
+    """The snippet's printed output (the same run as the page's code-block test), by block."""
+    from helpers import run_snippet
+
+    out = run_snippet(name)
+    assert out.returncode == 0, out.stderr[-2000:]
+    blocks: dict[str, list[str]] = {}
+    for line in out.stdout.splitlines():
+        if not line.startswith(" "):
+            current = blocks.setdefault(line.rstrip(":"), [])
+        else:
+            current.append(line.strip())
+    return blocks
+
+
+def test_pt2e_int8_reaches_onednn_u8s8_kernels_at_the_avx2_cap():
+    avx2 = printed_blocks("quantization/int8_kernels")["ONEDNN_MAX_CPU_ISA=AVX2"]
+    assert avx2[0] == "oneDNN uses: Intel AVX2"
+    assert "onednn.qconv_pointwise" in avx2[1] and "onednn.qlinear_pointwise" in avx2[1]
+    convs = [x for x in avx2 if x.startswith("oneDNN convolution")]
+    matmuls = [x for x in avx2 if x.startswith("oneDNN matmul")]
+    assert convs and all(":avx2 src:u8 wei:s8" in x for x in convs), convs
+    assert matmuls and all("src:u8 wei:s8" in x for x in matmuls), matmuls
+
+
+def test_int_mm_reaches_onednn_only_with_avx512_vnni():
+    """PyTorch checks the CPU itself (cpuinfo) for AVX512-VNNI before it hands _int_mm to oneDNN."""
+    default = printed_blocks("quantization/int8_kernels")["default"]
+    int_mm = next(x for x in default if x.startswith("torch._int_mm"))
+    if "avx512_vnni" in cpu_flags():
+        assert "src:s8 wei:s8" in int_mm
+    else:
+        assert int_mm == "torch._int_mm: no oneDNN primitive (PyTorch's own loop)"
+
+
+def test_the_summary_reads_both_verbose_formats():
+    gemm_api = (
+        "onednn_verbose,v1,primitive,exec,cpu,gemm_api,,undef,src_s8::blocked:ab:f0 "
+        "wei_s8::blocked:ab:f0 dst_s32::blocked:ab:f0,,,64x256:256x128,4.4"
+    )
+    conv = (
+        "onednn_verbose,v1,primitive,exec,cpu,convolution,jit_uni_int8:avx2,forward_inference,"
+        "src:u8::blocked:acdb::f0 wei:s8:a:blocked:ABcd2b8a4b::f8:zpm1 bia:f32:a:blocked:a::f0 "
+        "dst:u8::blocked:acdb::f0,,,mb4,0.04"
+    )
+    found = kernels.summarize(f"== _int_mm\n{gemm_api}\n== PT2E\n{conv}")
+    assert found["_int_mm"] == ["gemm_api src:s8 wei:s8 dst:s32"]
+    assert found["PT2E"] == ["convolution jit_uni_int8:avx2 src:u8 wei:s8 dst:u8"]
+
+
+@pytest.fixture(scope="module")
+def ort_models(tmp_path_factory):
+    """A small untrained classifier exported once and quantized each way."""
+    import onnx
+
+    torch.manual_seed(0)
+    x = torch.randn(512, ort_int8.FEATURES)
+    model = nn.Sequential(nn.Linear(ort_int8.FEATURES, 32), nn.ReLU(), nn.Linear(32, 4)).eval()
+    fp32 = ort_int8.export_onnx(model, x[:8], tmp_path_factory.mktemp("ort") / "fp32.onnx")
+    return {v: onnx.load(str(ort_int8.quantize(fp32, x, v))) for v in ort_int8.VARIANTS}
+
+
+def test_each_variant_has_the_promised_int8_types(ort_models):
+    from onnx import TensorProto, numpy_helper
+
+    for variant, model in ort_models.items():
+        inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+        zero_points = [inits[n.input[2]] for n in model.graph.node if n.op_type == "QuantizeLinear"]
+        activation = TensorProto.UINT8 if variant.startswith("U8") else TensorProto.INT8
+        assert zero_points and all(
+            z.dtype == {TensorProto.UINT8: "uint8", TensorProto.INT8: "int8"}[activation]
+            for z in zero_points
+        ), variant
+        weights = [a for a in inits.values() if a.dtype == "int8" and a.ndim == 2]
+        limit = 64 if "reduce_range" in variant else 127
+        assert weights and max(int(abs(w.astype(int)).max()) for w in weights) <= limit, variant
+        assert max(int(abs(w.astype(int)).max()) for w in weights) > limit // 2, variant
+
+
+def test_u8s8_saturates_without_vnni_and_reduce_range_avoids_it():
+    """ONNX Runtime's U8S8 kernels on AVX2 (VPMADDUBSW) saturate 16-bit pair sums; 7-bit weights
+    (reduce_range) keep them in range. With VNNI there is nothing to avoid: full 8-bit weights
+    are the more precise."""
+    from helpers import run_snippet
+
+    out = run_snippet("quantization/ort_int8")
+    assert out.returncode == 0, out.stderr[-2000:]
+    rows = {line[:20].strip(): line[20:] for line in out.stdout.splitlines()}
+    error = {k: float(v.rsplit("relative error ", 1)[1]) for k, v in rows.items()}
+    accuracy = {k: float(v.split("accuracy ")[1].split("%")[0]) for k, v in rows.items()}
+    assert all(abs(a - accuracy["fp32"]) < 2.0 for a in accuracy.values()), accuracy
+    assert rows["S8S8"] == rows["U8S8"], "S8S8 differs from U8S8 only by an offset of 128"
+    if {"avx512_vnni", "avx_vnni"} & cpu_flags():
+        assert error["U8S8"] < error["U8S8 + reduce_range"], error
+    else:
+        assert error["U8S8"] > 1.5 * error["U8S8 + reduce_range"], error

@@ -7,7 +7,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from helpers import load_snippet
+from helpers import load_snippet, run_snippet
 from torch import nn
 
 keys = load_snippet("saving/state_dict_keys")
@@ -155,3 +155,14 @@ def test_zip_archive_holds_pickle_and_storages(tmp_path):
     torch.save(nn.Linear(2, 2).state_dict(), path)
     names = zipfile.ZipFile(path).namelist()
     assert any(n.endswith("data.pkl") for n in names) and any("/data/0" in n for n in names)
+
+
+def test_zip_members_lists_one_storage_per_tensor_of_the_state_dict():
+    """snippets/saving/zip_members.py: the pickle, then one file per tensor storage."""
+    result = run_snippet("saving/zip_members")  # the same run as the page's code-block test
+    assert result.returncode == 0, result.stderr[-2000:]
+    sizes = dict(line.rsplit(None, 2)[:2] for line in result.stdout.splitlines())
+    storages = sorted(n for n in sizes if "/data/" in n and not n.startswith("model/.data"))
+    state = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3)).state_dict()
+    assert "model/data.pkl" in sizes and len(storages) == len(state) == 7
+    assert sizes["model/data/0"] == str(4 * 3 * 4), "the 3x4 fp32 weight is 48 bytes"

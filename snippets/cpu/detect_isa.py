@@ -1,9 +1,12 @@
-"""Which instruction-set extensions does this CPU have, and what will PyTorch and oneDNN run?
+# --8<-- [start:setup]
+"""Which instruction-set extensions does this CPU have, and what will PyTorch and oneDNN
+run?
 
-Reads /proc/cpuinfo and the table of extensions (docs/data/isa.yml, downloadable from the
-instruction-set page); then asks PyTorch and oneDNN, because the kernel does not print every
-feature: AMX-FP16, AMX-COMPLEX and AVX10 have no /proc/cpuinfo flag in any kernel (CPUID
-leaf 7 sub-leaf 1 EAX bit 21 reports AMX-FP16; oneDNN's ISA string names it as float16).
+Reads /proc/cpuinfo and compares it with the extensions of the instruction-set page (its
+table, docs/data/isa.yml, is repeated below); then asks PyTorch and oneDNN, because the
+kernel does not print every feature: AMX-FP16, AMX-COMPLEX and AVX10 have no
+/proc/cpuinfo flag in any kernel (CPUID leaf 7 sub-leaf 1 EAX bit 21 reports AMX-FP16;
+oneDNN's ISA string names it as float16).
 """
 
 import os
@@ -13,15 +16,61 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+# (extension, family, its /proc/cpuinfo flags, "" where the kernel prints none)
+EXTENSIONS = [
+    ("MMX", "MMX/SSE", "mmx"),
+    ("MMX extensions (AMD)", "MMX/SSE", "mmxext"),
+    ("3DNow!", "3DNow!", "3dnow"),
+    ("3DNow!+ (Enhanced 3DNow!)", "3DNow!", "3dnowext"),
+    ("3DNow! Professional", "3DNow!", "3dnowext sse"),
+    ("3DNowPrefetch", "3DNow!", "3dnowprefetch"),
+    ("SSE", "MMX/SSE", "sse"),
+    ("SSE2", "MMX/SSE", "sse2"),
+    ("SSE3", "MMX/SSE", "pni"),
+    ("SSSE3", "MMX/SSE", "ssse3"),
+    ("SSE4.1", "MMX/SSE", "sse4_1"),
+    ("SSE4.2", "MMX/SSE", "sse4_2"),
+    ("SSE4a", "MMX/SSE", "sse4a"),
+    ("AES-NI", "Other", "aes"),
+    ("CLMUL", "Other", "pclmulqdq"),
+    ("POPCNT", "Other", "popcnt"),
+    ("ABM", "Other", "abm"),
+    ("AVX", "AVX/AVX2", "avx"),
+    ("F16C", "AVX/AVX2", "f16c"),
+    ("FMA4", "AVX/AVX2", "fma4"),
+    ("XOP", "AVX/AVX2", "xop"),
+    ("FMA3", "AVX/AVX2", "fma"),
+    ("AVX2", "AVX/AVX2", "avx2"),
+    ("AVX-512 F", "AVX-512", "avx512f"),
+    ("AVX-512 CD", "AVX-512", "avx512cd"),
+    ("AVX-512 BW", "AVX-512", "avx512bw"),
+    ("AVX-512 DQ", "AVX-512", "avx512dq"),
+    ("AVX-512 VL", "AVX-512", "avx512vl"),
+    ("AVX-512 IFMA", "AVX-512", "avx512ifma"),
+    ("AVX-512 VBMI", "AVX-512", "avx512vbmi"),
+    ("AVX-512 VBMI2", "AVX-512", "avx512_vbmi2"),
+    ("AVX-512 BITALG", "AVX-512", "avx512_bitalg"),
+    ("AVX-512 VPOPCNTDQ", "AVX-512", "avx512_vpopcntdq"),
+    ("AVX-512 VNNI", "AVX-512", "avx512_vnni"),
+    ("AVX-512 BF16", "AVX-512", "avx512_bf16"),
+    ("AVX-512 FP16", "AVX-512", "avx512_fp16"),
+    ("AVX-VNNI", "AVX/AVX2", "avx_vnni"),
+    ("AVX-VNNI-INT8", "AVX/AVX2", ""),
+    ("AVX-NE-CONVERT", "AVX/AVX2", ""),
+    ("AMX-TILE", "AMX", "amx_tile"),
+    ("AMX-BF16", "AMX", "amx_bf16"),
+    ("AMX-INT8", "AMX", "amx_int8"),
+    ("AMX-FP16", "AMX", ""),
+    ("AMX-COMPLEX", "AMX", ""),
+    ("AVX10.1", "AVX10", ""),
+]
+# --8<-- [end:setup]
 
-ISA_YAML = Path(
-    "docs/data/isa.yml"
-)  # relative to the repository root, where snippets are run from
 
-
+# --8<-- [start:detect]
 def cpu_flags(cpuinfo: str) -> set[str]:
-    """The flags of the first 'flags' line of a /proc/cpuinfo text; empty for non-x86 (ARM has 'Features')."""
+    """The flags of the first 'flags' line of a /proc/cpuinfo text; empty for non-x86
+    (ARM has 'Features')."""
     for line in cpuinfo.splitlines():
         key, _, value = line.partition(":")
         if key.strip() == "flags":
@@ -37,18 +86,19 @@ def cpu_model(cpuinfo: str) -> str:
     return "unknown CPU"
 
 
-def supported(entries: list[dict], flags: set[str]) -> list[str]:
+def supported(flags: set[str]) -> list[str]:
     """Names of the extensions whose /proc/cpuinfo flags are all present."""
-    return [e["name"] for e in entries if e["flags"] and set(e["flags"]) <= flags]
+    return [name for name, _, own in EXTENSIONS if own and set(own.split()) <= flags]
 
 
-def unknowable(entries: list[dict]) -> list[str]:
+def unknowable() -> list[str]:
     """Extensions /proc/cpuinfo cannot show (no flag in the kernel's naming)."""
-    return [e["name"] for e in entries if not e["flags"]]
+    return [name for name, _, own in EXTENSIONS if not own]
 
 
 def onednn_isa() -> str:
-    """The ISA oneDNN dispatches to, from its verbose header (printed on its first primitive)."""
+    """The ISA oneDNN dispatches to, from its verbose header (printed on its first
+    primitive)."""
     code = "import torch; torch.nn.Conv2d(64, 64, 3)(torch.randn(1, 64, 32, 32))"
     env = dict(os.environ, ONEDNN_VERBOSE="1")
     out = subprocess.run(
@@ -62,42 +112,31 @@ def onednn_isa() -> str:
     return found.group(1).strip() if found else "not reported (oneDNN was not called)"
 
 
-def main() -> int:
+def main() -> None:
     if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
         print(
-            f"This check reads /proc/cpuinfo on x86-64 Linux; this machine is {sys.platform}/{platform.machine()}."
+            "This check reads /proc/cpuinfo on x86-64 Linux; this machine is "
+            f"{sys.platform}/{platform.machine()}."
         )
-        return 0
-    table = Path(sys.argv[1]) if len(sys.argv) > 1 else ISA_YAML
-    if not table.is_file():
-        print(
-            f"error: {table} not found; download isa.yml from the instruction-set page and pass its path",
-            file=sys.stderr,
-        )
-        return 2
+        return
     import torch
 
     cpuinfo = Path("/proc/cpuinfo").read_text()
-    entries = yaml.safe_load(table.read_text(encoding="utf-8"))
-    flags = cpu_flags(cpuinfo)
+    found = set(supported(cpu_flags(cpuinfo)))
     print(f"CPU: {cpu_model(cpuinfo)}, {os.cpu_count()} logical cores")
     families: dict[str, list[str]] = {}
-    for e in entries:
-        families.setdefault(e["family"], [])
-    for name in supported(entries, flags):
-        family = next(e["family"] for e in entries if e["name"] == name)
-        families[family].append(name)
+    for name, family, _ in EXTENSIONS:
+        families.setdefault(family, [])
+        if name in found:
+            families[family].append(name)
     for family, names in families.items():
         print(f"  {family:<9} {', '.join(names) if names else '-'}")
-    print(f"Not visible in /proc/cpuinfo: {', '.join(unknowable(entries))}")
-    print(
-        f"PyTorch's own kernels dispatch to: {torch.backends.cpu.get_cpu_capability()}"
-    )
+    print(f"Not visible in /proc/cpuinfo: {', '.join(unknowable())}")
+    capability = torch.backends.cpu.get_cpu_capability()
+    print(f"PyTorch's own kernels dispatch to: {capability}")
     print(f"oneDNN dispatches to: {onednn_isa()}")
-    return 0
 
 
 if __name__ == "__main__":
-    status = main()
-    if status:
-        sys.exit(status)
+    main()
+# --8<-- [end:detect]

@@ -1,4 +1,5 @@
-"""Matrix multiplication in fp32, bf16 and int8: the operation AVX-512 and AMX exist for."""
+"""Matrix multiplication in fp32, bf16 and int8: the operation AVX-512 and AMX exist
+for."""
 
 import torch
 
@@ -20,7 +21,8 @@ def gemm_operands(n: int, dtype: str) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def gemm(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """a @ b; int8 inputs give an int32 result, as integer GEMM kernels (VNNI, AMX-INT8) do."""
+    """a @ b; int8 inputs give an int32 result, as integer GEMM kernels (VNNI, AMX-INT8)
+    do."""
     if a.dtype == torch.int8:
         return torch._int_mm(a, b)
     return a @ b
@@ -42,7 +44,8 @@ if __name__ == "__main__":
         elif dtype == "bf16":
             error = ((c.float() - reference).norm() / reference.norm()).item()
             print(
-                f"{dtype}: inputs {a.dtype}, result {c.dtype}, relative error vs fp32 {error:.1e}"
+                f"{dtype}: inputs {a.dtype}, result {c.dtype}, "
+                f"relative error vs fp32 {error:.1e}"
             )
         else:
             exact = torch.equal(c.long(), a.long() @ b.long())

@@ -1,3 +1,4 @@
+# --8<-- [start:setup]
 """See which oneDNN kernel ran, and cap the instruction set oneDNN may use.
 
 Both switches are environment variables read when oneDNN first runs, so each experiment
@@ -8,6 +9,35 @@ import os
 import subprocess
 import sys
 
+
+def summarize(lines: list[str]) -> list[str]:
+    """The ISA header and, for each executed primitive, its kind, implementation and
+    data types."""
+    summary = [line.split("info,cpu,")[1] for line in lines if ",info,cpu,isa:" in line]
+    for line in lines:
+        fields = line.split(",")
+        if len(fields) > 8 and fields[2] == "primitive" and fields[3] == "exec":
+            kind, impl = fields[5], fields[6]
+            # "src:f32 dst:bf16"
+            dtypes = " ".join(":".join(md.split(":")[:2]) for md in fields[8].split())
+            summary.append(f"{kind:<12} {impl:<28} {dtypes}")
+    return summary
+
+
+def ran_on_amx(lines: list[str]) -> bool:
+    """True when an executed primitive's implementation name mentions AMX (e.g.
+    brg_conv_fwd:avx10_1_512_amx)."""
+    return any(
+        "primitive,exec" in line and "amx" in line.split(",")[6]
+        for line in lines
+        if line.count(",") > 6
+    )
+
+
+# --8<-- [end:setup]
+
+
+# --8<-- [start:verbose]
 WORKLOAD = """
 import torch
 x = torch.randn(8, 64, 56, 56)
@@ -20,7 +50,8 @@ with torch.no_grad():
 
 
 def onednn_lines(max_isa: str | None = None) -> list[str]:
-    """Run the workload with ONEDNN_VERBOSE=1 (and optionally ONEDNN_MAX_CPU_ISA); return oneDNN's lines."""
+    """Run the workload with ONEDNN_VERBOSE=1 (and optionally ONEDNN_MAX_CPU_ISA);
+    return oneDNN's lines."""
     env = dict(os.environ, ONEDNN_VERBOSE="1")
     if max_isa:
         env["ONEDNN_MAX_CPU_ISA"] = max_isa
@@ -37,29 +68,6 @@ def onednn_lines(max_isa: str | None = None) -> list[str]:
     ]
 
 
-def summarize(lines: list[str]) -> list[str]:
-    """The ISA header and, for each executed primitive, its kind, implementation and data types."""
-    summary = [line.split("info,cpu,")[1] for line in lines if ",info,cpu,isa:" in line]
-    for line in lines:
-        fields = line.split(",")
-        if len(fields) > 8 and fields[2] == "primitive" and fields[3] == "exec":
-            kind, impl = fields[5], fields[6]
-            dtypes = " ".join(
-                ":".join(md.split(":")[:2]) for md in fields[8].split()
-            )  # "src:f32 dst:bf16"
-            summary.append(f"{kind:<12} {impl:<28} {dtypes}")
-    return summary
-
-
-def ran_on_amx(lines: list[str]) -> bool:
-    """True when an executed primitive's implementation name mentions AMX (e.g. brg_conv_fwd:avx10_1_512_amx)."""
-    return any(
-        "primitive,exec" in line and "amx" in line.split(",")[6]
-        for line in lines
-        if line.count(",") > 6
-    )
-
-
 if __name__ == "__main__":
     print("default:")
     for line in summarize(onednn_lines()):
@@ -67,3 +75,4 @@ if __name__ == "__main__":
     print("ONEDNN_MAX_CPU_ISA=SSE41:")
     for line in summarize(onednn_lines("SSE41")):
         print("  " + line)
+# --8<-- [end:verbose]

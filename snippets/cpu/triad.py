@@ -1,4 +1,5 @@
-"""Memory bandwidth with a STREAM-like triad: a = b + s * c over arrays far larger than the caches."""
+"""Memory bandwidth with a STREAM-like triad: a = b + s * c over arrays far larger than
+the caches."""
 
 import torch
 

@@ -6,7 +6,8 @@ import torch
 def bias_gelu_scale(
     x: torch.Tensor, bias: torch.Tensor, scale: torch.Tensor
 ) -> torch.Tensor:
-    """Three element-wise ops: eager PyTorch reads and writes the whole tensor for each of them."""
+    """Three element-wise ops: eager PyTorch reads and writes the whole tensor for each
+    of them."""
     return torch.nn.functional.gelu(x + bias) * scale
 
 
@@ -16,12 +17,13 @@ def compiled_bias_gelu_scale():
 
 
 def eager_bytes(x: torch.Tensor) -> int:
-    """Memory traffic eager mode needs: each of 3 ops reads one tensor and writes one."""
+    """Memory traffic of eager mode: each of 3 ops reads one tensor and writes one."""
     return 3 * 2 * x.numel() * x.element_size()
 
 
 def fused_bytes(x: torch.Tensor) -> int:
-    """A fused kernel reads x once and writes the result once (bias and scale are small)."""
+    """A fused kernel reads x once and writes the result once (bias and scale are
+    small)."""
     return 2 * x.numel() * x.element_size()
 
 
@@ -33,10 +35,12 @@ if __name__ == "__main__":
         torch.randn(1024, generator=g),
     )
     fused = compiled_bias_gelu_scale()
-    # the vectorised gelu of AVX2 and of AVX-512 kernels differ in the last bits: a few 1e-6
+    # the vectorised gelu of AVX2 and of AVX-512 kernels differ in the last bits: a few
+    # 1e-6
     expected = bias_gelu_scale(x, bias, scale)
     same = torch.allclose(fused(x, bias, scale), expected, atol=1e-5)
     print(f"compiled result matches eager: {same}")
     print(
-        f"memory traffic: eager {eager_bytes(x) / 1e6:.1f} MB, fused {fused_bytes(x) / 1e6:.1f} MB"
+        f"memory traffic: eager {eager_bytes(x) / 1e6:.1f} MB, "
+        f"fused {fused_bytes(x) / 1e6:.1f} MB"
     )

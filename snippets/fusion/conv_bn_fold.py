@@ -1,4 +1,5 @@
-"""Fold a BatchNorm into the convolution before it (inference only), by hand and with PyTorch's helper."""
+"""Fold a BatchNorm into the convolution before it (inference only), by hand and with
+PyTorch's helper."""
 
 import torch
 from torch import nn
@@ -27,7 +28,8 @@ def fold_conv_bn(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
 
 
 def fold_all(model: nn.Module) -> nn.Module:
-    """Fold every Conv2d directly followed by a BatchNorm2d inside nn.Sequential containers."""
+    """Fold every Conv2d directly followed by a BatchNorm2d inside nn.Sequential
+    containers."""
     for module in model.modules():
         if isinstance(module, nn.Sequential):
             for i in range(len(module) - 1):
@@ -43,11 +45,9 @@ if __name__ == "__main__":
     torch.manual_seed(0)
     conv, bn = nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8)
     with torch.no_grad():  # give the BatchNorm non-trivial statistics
-        (
-            bn.running_mean.uniform_(-1, 1),
-            bn.running_var.uniform_(0.5, 2),
-            bn.weight.uniform_(0.5, 2),
-        )
+        bn.running_mean.uniform_(-1, 1)
+        bn.running_var.uniform_(0.5, 2)
+        bn.weight.uniform_(0.5, 2)
     conv.eval(), bn.eval()
     x = torch.randn(2, 3, 16, 16)
     with torch.no_grad():

@@ -1,6 +1,7 @@
-"""Fold conv+bn in any model with torch.fx: trace the forward into a graph, find every Conv2d whose only
-user is a BatchNorm2d, replace the pair by one folded Conv2d. Works where the modules are not neighbours
-in an nn.Sequential (here: called one after the other inside forward)."""
+"""Fold conv+bn in any model with torch.fx: trace the forward into a graph, find every
+Conv2d whose only user is a BatchNorm2d, replace the pair by one folded Conv2d. Works
+where the modules are not neighbours in an nn.Sequential (here: called one after the
+other inside forward)."""
 
 import copy
 
@@ -38,13 +39,13 @@ def fuse_conv_bn(model: nn.Module) -> fx.GraphModule:
             and isinstance(modules[source.target], nn.Conv2d)
             and len(source.users) == 1
         ):
-            continue  # the conv's output is also used elsewhere: folding would change that use
+            # the conv's output is also used elsewhere: folding would change that use
+            continue
         fused = fuse_conv_bn_eval(modules[source.target], modules[node.target])
         parent, _, name = source.target.rpartition(".")
         setattr(traced.get_submodule(parent) if parent else traced, name, fused)
-        node.replace_all_uses_with(
-            source
-        )  # the bn node's users now read the folded conv
+        # the bn node's users now read the folded conv
+        node.replace_all_uses_with(source)
         traced.graph.erase_node(node)
     traced.graph.lint()
     traced.delete_all_unused_submodules()

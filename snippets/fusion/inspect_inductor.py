@@ -1,7 +1,9 @@
-"""See what torch.compile fused: read the code Inductor generates, with and without freezing.
+"""See what torch.compile fused: read the code Inductor generates, with and without
+freezing.
 
-run_and_get_code lives in a private module (torch._inductor.utils); the public way to see the same
-code is the environment variable TORCH_LOGS="output_code", which prints it while the program runs.
+run_and_get_code lives in a private module (torch._inductor.utils); the public way to
+see the same code is the environment variable TORCH_LOGS="output_code", which prints it
+while the program runs.
 """
 
 import re
@@ -23,8 +25,9 @@ def generated_code(model: nn.Module, x: torch.Tensor, freezing: bool) -> str:
 
 
 def summary(code: str) -> dict:
-    """Inductor's own C++ kernels (cpp_fused_*: the name lists the ops fused into it) and the calls into
-    libraries (extern_kernels.* for MKL/oneDNN GEMMs, torch.ops.mkldnn.* for oneDNN with post-ops)."""
+    """Inductor's own C++ kernels (cpp_fused_*: the name lists the ops fused into it)
+    and the calls into libraries (extern_kernels.* for MKL/oneDNN GEMMs,
+    torch.ops.mkldnn.* for oneDNN with post-ops)."""
     kernels = sorted(set(re.findall(r"\b(cpp_fused_\w+?)\s*=", code)))
     calls = Counter(
         re.findall(

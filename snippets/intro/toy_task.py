@@ -1,7 +1,9 @@
-"""A small classification task for the chapters that measure accuracy (quantization, pruning).
+"""A small classification task for the chapters that measure accuracy (quantization,
+pruning).
 
-Ten classes, each a mixture of four Gaussian clusters in 64 dimensions: not linearly separable, and hard
-enough that the small MLP below tops out near 95%. The data is generated, so nothing is downloaded.
+Ten classes, each a mixture of four Gaussian clusters in 64 dimensions: not linearly
+separable, and hard enough that the small MLP below tops out near 95%. The data is
+generated, so nothing is downloaded.
 """
 
 import torch
@@ -40,7 +42,8 @@ def train(
     epochs: int = 8,
     lr: float = 2e-3,
 ) -> nn.Module:
-    """Adam, batches of 256, a fixed shuffling seed: the same weights on every run of one machine."""
+    """Adam, batches of 256, a fixed shuffling seed: the same weights on every run of
+    one machine."""
     g = torch.Generator().manual_seed(1)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     model.train()
@@ -54,7 +57,8 @@ def train(
 
 @torch.no_grad()
 def accuracy(run, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of x that run (a model or any function returning logits) classifies correctly."""
+    """Fraction of x that run (a model, or any function returning logits) classifies
+    correctly."""
     return (run(x).argmax(1) == y).float().mean().item()
 
 

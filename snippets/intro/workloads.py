@@ -1,6 +1,8 @@
-"""The two small models measured throughout this site: a Transformer-style MLP and a CNN.
+"""The two small models measured throughout this site: a Transformer-style MLP and a
+CNN.
 
-They are defined here, with random weights and generated inputs, so nothing is downloaded.
+They are defined here, with random weights and generated inputs, so nothing is
+downloaded.
 """
 
 import torch
@@ -8,7 +10,7 @@ from torch import nn
 
 
 class TransformerMLP(nn.Module):
-    """Pre-norm feed-forward blocks as in a Transformer: x + W2 gelu(W1 layernorm(x))."""
+    """Pre-norm feed-forward blocks, as in a Transformer: x + W2 gelu(W1 norm(x))."""
 
     def __init__(
         self, dim: int = 512, hidden: int = 2048, blocks: int = 2, classes: int = 10
@@ -61,7 +63,7 @@ def cnn_inputs(batch: int = 16, size: int = 32) -> torch.Tensor:
 
 
 def count_flops(model: nn.Module, x: torch.Tensor) -> int:
-    """Floating-point operations of one forward pass, counted by PyTorch's FlopCounterMode."""
+    """Floating-point operations of one forward pass, counted by FlopCounterMode."""
     from torch.utils.flop_counter import FlopCounterMode
 
     with FlopCounterMode(display=False) as counter, torch.no_grad():
@@ -77,6 +79,7 @@ if __name__ == "__main__":
     ):
         params = sum(p.numel() for p in model.parameters())
         print(
-            f"{type(model).__name__:<15} input {tuple(x.shape)} -> output {tuple(model(x).shape)}, "
-            f"{params / 1e6:.2f} M parameters, {count_flops(model, x) / 1e9:.3f} GFLOP per forward pass"
+            f"{type(model).__name__:<15} input {tuple(x.shape)} -> "
+            f"output {tuple(model(x).shape)}, {params / 1e6:.2f} M parameters, "
+            f"{count_flops(model, x) / 1e9:.3f} GFLOP per forward pass"
         )

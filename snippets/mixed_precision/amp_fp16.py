@@ -1,4 +1,4 @@
-"""fp16 mixed precision needs loss scaling: torch.amp.GradScaler on CPU, and the same code on CUDA.
+"""fp16 mixed precision needs loss scaling: torch.amp.GradScaler, on CPU and CUDA alike.
 
 The CUDA part runs only where an NVIDIA GPU is present and says so otherwise.
 """
@@ -8,13 +8,12 @@ from torch import nn
 
 
 def train_fp16(device: str, steps: int = 20) -> tuple[list[float], float]:
-    """fp16 autocast training with a GradScaler; returns the losses and the final loss scale."""
+    """fp16 autocast training with a GradScaler: the losses and the final loss scale."""
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 4)).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    scaler = torch.amp.GradScaler(
-        device
-    )  # multiplies the loss so small fp16 gradients do not flush to zero
+    # GradScaler multiplies the loss so that small fp16 gradients do not flush to zero
+    scaler = torch.amp.GradScaler(device)
     g = torch.Generator().manual_seed(0)
     x = torch.randn(512, 64, generator=g).to(device)
     y = (x.cpu() @ torch.randn(64, 4, generator=g)).argmax(dim=1).to(device)
@@ -24,25 +23,23 @@ def train_fp16(device: str, steps: int = 20) -> tuple[list[float], float]:
         with torch.autocast(device, dtype=torch.float16):
             loss = nn.functional.cross_entropy(model(x), y)
         scaler.scale(loss).backward()
-        scaler.step(
-            optimizer
-        )  # unscales the gradients first; skips the step if any is inf/nan
+        # step() unscales the gradients first, and skips the step if any is inf or nan
+        scaler.step(optimizer)
         scaler.update()  # grows the scale, or halves it after an overflow
         losses.append(loss.item())
     return losses, scaler.get_scale()
 
 
+def summary(device: str) -> str:
+    losses, scale = train_fp16(device)
+    first, last = losses[0], losses[-1]
+    return f"{device:<4}: loss {first:.4f} -> {last:.4f}, final loss scale {scale:.0f}"
+
+
 if __name__ == "__main__":
-    losses, scale = train_fp16("cpu")
-    print(
-        f"cpu : loss {losses[0]:.4f} -> {losses[-1]:.4f}, final loss scale {scale:.0f}"
-    )
+    print(summary("cpu"))
     if torch.cuda.is_available():
-        losses, scale = train_fp16("cuda")
-        print(
-            f"cuda: loss {losses[0]:.4f} -> {losses[-1]:.4f}, final loss scale {scale:.0f}"
-        )
+        print(summary("cuda"))
     else:
-        print(
-            "cuda: skipped - no NVIDIA GPU on this machine (torch.cuda.is_available() is False)"
-        )
+        reason = "no NVIDIA GPU on this machine (torch.cuda.is_available() is False)"
+        print(f"cuda: skipped - {reason}")

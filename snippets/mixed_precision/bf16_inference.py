@@ -1,4 +1,5 @@
-"""Three ways to run inference in bfloat16 on a CPU, from simplest to fastest where AMX is present."""
+"""Three ways to run inference in bfloat16 on a CPU, from simplest to fastest where AMX
+is present."""
 
 import torch
 from torch import nn

@@ -33,7 +33,8 @@ def layer_converting_each_step(
 def layer_staying_in_bf16(
     x: torch.Tensor, weights_bf16: list[torch.Tensor]
 ) -> torch.Tensor:
-    """Convert once at the boundary, stay in bf16 inside, convert back once at the end."""
+    """Convert once at the boundary, stay in bf16 inside, convert back once at the
+    end."""
     x = x.to(torch.bfloat16)
     for w in weights_bf16:
         x = torch.relu(x @ w)
@@ -60,15 +61,13 @@ if __name__ == "__main__":
         ("bf16 accumulator", sum_in_bf16),
         ("fp32 accumulator", sum_with_fp32_accumulator),
     ):
-        print(
-            f"sum of 1e6 values, {name}: relative error {abs(fn(x.to(torch.bfloat16)).item() - exact) / exact:.1e}"
-        )
+        error = abs(fn(x.to(torch.bfloat16)).item() - exact) / exact
+        print(f"sum of 1e6 values, {name}: relative error {error:.1e}")
     logits = torch.randn(64, 32000, generator=g) * 4
     target = torch.randint(0, 32000, (64,), generator=g)
     reference = torch.nn.functional.cross_entropy(
         logits.to(torch.bfloat16).double(), target
     ).item()
     for name, fn in (("loss in bf16", loss_in_bf16), ("loss in fp32", loss_in_fp32)):
-        print(
-            f"cross-entropy over 32000 classes, {name}: relative error {abs(fn(logits, target).item() - reference) / reference:.1e}"
-        )
+        error = abs(fn(logits, target).item() - reference) / reference
+        print(f"cross-entropy over 32000 classes, {name}: relative error {error:.1e}")

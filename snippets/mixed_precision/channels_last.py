@@ -1,4 +1,5 @@
-"""channels_last: store a CNN's activations and weights as NHWC, the layout oneDNN convolutions prefer."""
+"""channels_last: store a CNN's activations and weights as NHWC, the layout oneDNN
+convolutions prefer."""
 
 import torch
 from torch import nn

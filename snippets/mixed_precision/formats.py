@@ -1,4 +1,5 @@
-"""fp32, fp16 and bf16: bit layout, range, precision, and what rounding to each does to a value."""
+"""fp32, fp16 and bf16: bit layout, range, precision, and what rounding to each does to
+a value."""
 
 import torch
 
@@ -30,7 +31,8 @@ if __name__ == "__main__":
         info = torch.finfo(dtype)
         s, e, m = LAYOUT[fmt]
         print(
-            f"{fmt}: {s}+{e}+{m} bits, max {info.max:.3e}, smallest normal {info.tiny:.3e}, eps {info.eps:.1e}"
+            f"{fmt}: {s}+{e}+{m} bits, max {info.max:.3e}, "
+            f"smallest normal {info.tiny:.3e}, eps {info.eps:.1e}"
         )
     print()
     for value in (3.14159265, 1 / 3, 70000.0, 1e-6):

@@ -11,7 +11,8 @@ def train_step(
     y: torch.Tensor,
     bf16: bool,
 ) -> float:
-    """One step; under bf16 autocast the forward runs matmuls in bf16, the weights stay fp32."""
+    """One step; under bf16 autocast the forward runs matmuls in bf16, the weights stay
+    fp32."""
     optimizer.zero_grad(set_to_none=True)
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         loss = nn.functional.cross_entropy(model(x), y)
@@ -39,6 +40,8 @@ def loss_curve(bf16: bool, steps: int = 30) -> list[float]:
 if __name__ == "__main__":
     fp32, bf16 = loss_curve(bf16=False), loss_curve(bf16=True)
     for step in (0, 9, 19, 29):
+        difference = abs(fp32[step] - bf16[step])
         print(
-            f"step {step + 1:>2}: loss fp32 {fp32[step]:.5f}  bf16 autocast {bf16[step]:.5f}  difference {abs(fp32[step] - bf16[step]):.1e}"
+            f"step {step + 1:>2}: loss fp32 {fp32[step]:.5f}  "
+            f"bf16 autocast {bf16[step]:.5f}  difference {difference:.1e}"
         )

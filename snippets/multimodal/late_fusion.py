@@ -1,6 +1,8 @@
-"""A small image + text classifier built from TorchMultimodal's modules: LateFusion, ConcatFusionModule,
-EmbeddingEncoder and MLP. The data is generated so that neither modality alone is enough: the image
-carries half of the label, the text the other half."""
+# --8<-- [start:setup]
+"""A small image + text classifier built from TorchMultimodal's modules: LateFusion,
+ConcatFusionModule, EmbeddingEncoder and MLP. The data is generated so that neither
+modality alone is enough: the image carries half of the label, the text the other half.
+"""
 
 import torch
 from torch import nn
@@ -13,8 +15,8 @@ CLASSES, VOCAB, WORDS, SIZE = 10, 200, 12, 16
 
 
 def make_pairs(n: int, seed: int = 0) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
-    """Label c: the image shows pattern c % 5 under noise; the text draws half its words from
-    the 20-word topic c // 5, the other half at random."""
+    """Label c: the image shows pattern c % 5 under noise; the text draws half its words
+    from the 20-word topic c // 5, the other half at random."""
     g = torch.Generator().manual_seed(seed)
     patterns = torch.randn(
         5, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(1234)
@@ -29,6 +31,10 @@ def make_pairs(n: int, seed: int = 0) -> tuple[dict[str, torch.Tensor], torch.Te
     return {"image": images, "text": text}, labels
 
 
+# --8<-- [end:setup]
+
+
+# --8<-- [start:model]
 def image_encoder(dim: int = 32) -> nn.Module:
     return nn.Sequential(
         nn.Conv2d(3, 16, 3, padding=1),
@@ -46,8 +52,8 @@ def text_encoder(dim: int = 32) -> nn.Module:
 
 
 def make_model(dim: int = 32) -> LateFusion:
-    """Each modality has its own encoder; ConcatFusionModule concatenates the embeddings (sorted by key);
-    an MLP head classifies the fused vector."""
+    """Each modality has its own encoder; ConcatFusionModule concatenates the embeddings
+    (sorted by key); an MLP head classifies the fused vector."""
     encoders = nn.ModuleDict({"image": image_encoder(dim), "text": text_encoder(dim)})
     return LateFusion(
         encoders,
@@ -90,9 +96,8 @@ if __name__ == "__main__":
     print(f"parameters: {sum(p.numel() for p in model.parameters()):,}")
     print(f"test accuracy: {accuracy(model, test_x, test_y):.1%}")
     shuffled = torch.randperm(len(test_y), generator=torch.Generator().manual_seed(2))
-    for name in (
-        "image",
-        "text",
-    ):  # break one modality: the model must have learned to use both
+    # break one modality: the model must have learned to use both
+    for name in ("image", "text"):
         broken = dict(test_x, **{name: test_x[name][shuffled]})
         print(f"with the {name}s shuffled: {accuracy(model, broken, test_y):.1%}")
+# --8<-- [end:model]

@@ -1,18 +1,95 @@
+# --8<-- [start:setup]
 """This site's techniques applied to the TorchMultimodal classifier: bf16 autocast,
-torch.compile and int8 (torchao dynamic quantization of its Linear layers). Each must keep
-the model's answers."""
+torch.compile and int8 (torchao dynamic quantization of its Linear layers). Each must
+keep the model's answers. The classifier and its data are those of
+snippets/multimodal/late_fusion.py, repeated here so that this file runs on its own."""
 
 import copy
-import sys
-from pathlib import Path
 
 import torch
 from torch import nn
+from torchmultimodal.models.late_fusion import LateFusion
+from torchmultimodal.modules.encoders.embedding_encoder import EmbeddingEncoder
+from torchmultimodal.modules.fusions.concat_fusion import ConcatFusionModule
+from torchmultimodal.modules.layers.mlp import MLP
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from late_fusion import accuracy, make_model, make_pairs, train
+# ---- the classifier and its data (as in late_fusion.py) ----------------------------
+
+CLASSES, VOCAB, WORDS, SIZE = 10, 200, 12, 16
 
 
+def make_pairs(n: int, seed: int = 0) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+    """Label c: the image shows pattern c % 5 under noise; the text draws half its words
+    from the 20-word topic c // 5, the other half at random."""
+    g = torch.Generator().manual_seed(seed)
+    patterns = torch.randn(
+        5, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(1234)
+    )
+    labels = torch.randint(0, CLASSES, (n,), generator=g)
+    images = patterns[labels % 5] + 1.5 * torch.randn(n, 3, SIZE, SIZE, generator=g)
+    topic_words = (labels // 5).unsqueeze(1) * 20 + torch.randint(
+        0, 20, (n, WORDS // 2), generator=g
+    )
+    noise_words = torch.randint(40, VOCAB, (n, WORDS - WORDS // 2), generator=g)
+    text = torch.cat([topic_words, noise_words], dim=1)
+    return {"image": images, "text": text}, labels
+
+
+def image_encoder(dim: int = 32) -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(3, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, dim, 3, padding=1),
+        nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+    )
+
+
+def text_encoder(dim: int = 32) -> nn.Module:
+    return EmbeddingEncoder(nn.Embedding(VOCAB, dim), pooling_type="mean")
+
+
+def make_model(dim: int = 32) -> LateFusion:
+    """Each modality has its own encoder; ConcatFusionModule concatenates the embeddings
+    (sorted by key); an MLP head classifies the fused vector."""
+    encoders = nn.ModuleDict({"image": image_encoder(dim), "text": text_encoder(dim)})
+    return LateFusion(
+        encoders,
+        ConcatFusionModule(),
+        MLP(2 * dim, CLASSES, hidden_dims=[64], dropout=0.0),
+    )
+
+
+def train(
+    model: nn.Module,
+    inputs: dict,
+    labels: torch.Tensor,
+    steps: int = 300,
+    batch: int = 128,
+) -> nn.Module:
+    g = torch.Generator().manual_seed(1)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    model.train()
+    for _ in range(steps):
+        idx = torch.randint(0, len(labels), (batch,), generator=g)
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(
+            model({k: v[idx] for k, v in inputs.items()}), labels[idx]
+        )
+        loss.backward()
+        optimizer.step()
+    return model.eval()
+
+
+@torch.no_grad()
+def accuracy(run, inputs: dict, labels: torch.Tensor) -> float:
+    return (run(inputs).argmax(1) == labels).float().mean().item()
+
+
+# --8<-- [end:setup]
+# --8<-- [start:techniques]
 def bf16_autocast(model: nn.Module):
     def run(inputs: dict) -> torch.Tensor:
         with torch.autocast("cpu", dtype=torch.bfloat16):
@@ -21,18 +98,25 @@ def bf16_autocast(model: nn.Module):
     return run
 
 
-def compiled(model: nn.Module, example: dict) -> nn.Module:
-    """torch.compile traces through LateFusion's dict of inputs and its ModuleDict of encoders."""
+def compiled(model: nn.Module, example: dict):
+    """torch.compile traces through LateFusion's dict of inputs and its ModuleDict of
+    encoders. A new batch size compiles again, so every call runs under the freezing
+    patch: a compilation outside it would not freeze the weights."""
     import torch._inductor.config as inductor_config
 
     fast = torch.compile(copy.deepcopy(model))
-    with inductor_config.patch(freezing=True), torch.no_grad():
-        fast(example)
-    return fast
+
+    def run(inputs: dict) -> torch.Tensor:
+        with inductor_config.patch(freezing=True), torch.no_grad():
+            return fast(inputs)
+
+    run(example)
+    return run
 
 
 def int8_dynamic(model: nn.Module) -> nn.Module:
-    """quantize_ replaces every nn.Linear (the MLP head); convolutions and embeddings stay fp32."""
+    """quantize_ replaces every nn.Linear (the MLP head); convolutions and embeddings
+    stay fp32."""
     from torchao.quantization import Int8DynamicActivationInt8WeightConfig, quantize_
 
     model = copy.deepcopy(model)
@@ -54,13 +138,14 @@ if __name__ == "__main__":
     train_x, train_y = make_pairs(8192)
     test_x, test_y = make_pairs(2048, seed=1)
     model = train(make_model(), train_x, train_y)
+    example = {k: v[:64] for k, v in test_x.items()}
     with torch.no_grad():
         reference = model(test_x)
-        for name, run in variants(
-            model, {k: v[:64] for k, v in test_x.items()}
-        ).items():
+        for name, run in variants(model, example).items():
             out = run(test_x).float()
             same = (out.argmax(1) == reference.argmax(1)).float().mean().item()
             print(
-                f"{name:<23} accuracy {accuracy(run, test_x, test_y):.1%}, same answer as fp32 {same:.1%}"
+                f"{name:<23} accuracy {accuracy(run, test_x, test_y):.1%}, "
+                f"same answer as fp32 {same:.1%}"
             )
+# --8<-- [end:techniques]

@@ -1,4 +1,5 @@
-"""Which of TorchMultimodal's modules import beside this CPU build of torch (no torchvision, no torchaudio)."""
+"""Which of TorchMultimodal's modules import beside this CPU build of torch (no
+torchvision, no torchaudio)."""
 
 import importlib
 import logging
@@ -20,9 +21,8 @@ def import_every_module() -> tuple[list[str], dict[str, str]]:
 
 
 if __name__ == "__main__":
-    logging.disable(
-        logging.WARNING
-    )  # torch.onnx logs that torchvision is absent; it is, by design here
+    # torch.onnx logs that torchvision is absent; it is, by design here
+    logging.disable(logging.WARNING)
     ok, failed = import_every_module()
     print(f"{len(ok)} modules import, {len(failed)} do not")
     for missing, count in Counter(failed.values()).most_common():
@@ -35,6 +35,5 @@ if __name__ == "__main__":
         "models.clip.model",
         "models.flava.model",
     ):
-        print(
-            f"  torchmultimodal.{name}: {'imports' if 'torchmultimodal.' + name in ok else 'fails'}"
-        )
+        result = "imports" if "torchmultimodal." + name in ok else "fails"
+        print(f"  torchmultimodal.{name}: {result}")

@@ -1,4 +1,5 @@
-"""torch.nn.utils.prune: unstructured, structured and global pruning, and what prune.remove does."""
+"""torch.nn.utils.prune: unstructured, structured and global pruning, and what
+prune.remove does."""
 
 import torch
 from torch import nn
@@ -19,12 +20,14 @@ def prune_unstructured(layer: nn.Linear, amount: float) -> None:
 
 
 def prune_structured(layer: nn.Linear, amount: float) -> None:
-    """Whole output rows (dim=0) with the smallest L2 norm become 0 (rows of zeros, still stored)."""
+    """Whole output rows (dim=0) with the smallest L2 norm become 0 (rows of zeros,
+    still stored)."""
     prune.ln_structured(layer, name="weight", amount=amount, n=2, dim=0)
 
 
 def prune_global(model: nn.Module, amount: float) -> None:
-    """One threshold across all Linear layers: layers with many small weights lose more."""
+    """One threshold across all Linear layers: layers with many small weights lose
+    more."""
     params = [(m, "weight") for m in model.modules() if isinstance(m, nn.Linear)]
     prune.global_unstructured(
         params, pruning_method=prune.L1Unstructured, amount=amount
@@ -32,7 +35,8 @@ def prune_global(model: nn.Module, amount: float) -> None:
 
 
 def make_permanent(model: nn.Module) -> None:
-    """prune.remove folds weight_orig * weight_mask into a plain weight and drops the mask and hook."""
+    """prune.remove folds weight_orig * weight_mask into a plain weight and drops the
+    mask and hook."""
     for module in model.modules():
         if prune.is_pruned(module):
             for name in [
@@ -47,14 +51,17 @@ if __name__ == "__main__":
     torch.manual_seed(0)
     layer = nn.Linear(8, 4)
     prune_unstructured(layer, 0.5)
+    parameters = [n for n, _ in layer.named_parameters()]
+    buffers = [n for n, _ in layer.named_buffers()]
     print(
-        f"after l1_unstructured: parameters {[n for n, _ in layer.named_parameters()]}, "
-        f"buffers {[n for n, _ in layer.named_buffers()]}, weight sparsity {sparsity(layer.weight):.0%}"
+        f"after l1_unstructured: parameters {parameters}, buffers {buffers}, "
+        f"weight sparsity {sparsity(layer.weight):.0%}"
     )
     structured = nn.Linear(8, 4)
     prune_structured(structured, 0.5)
+    zero_rows = (structured.weight.abs().sum(1) == 0).sum().item()
     print(
-        f"after ln_structured(dim=0): zero rows {(structured.weight.abs().sum(1) == 0).sum().item()} of 4, "
+        f"after ln_structured(dim=0): zero rows {zero_rows} of 4, "
         f"shape still {tuple(structured.weight.shape)}"
     )
 
@@ -70,11 +77,11 @@ if __name__ == "__main__":
     dense_bytes = state_bytes(model)
     prune_global(model, 0.6)
     linears = [m for m in model if isinstance(m, nn.Linear)]
+    per_layer = [f"{sparsity(m.weight):.0%}" for m in linears]
+    print(f"global_unstructured 60%: per-layer sparsity {per_layer}")
     print(
-        f"global_unstructured 60%: per-layer sparsity {[f'{sparsity(m.weight):.0%}' for m in linears]}"
-    )
-    print(
-        f"state_dict while masks are attached: {state_bytes(model) / dense_bytes:.2f}x the dense size"
+        "state_dict while masks are attached: "
+        f"{state_bytes(model) / dense_bytes:.2f}x the dense size"
     )
     make_permanent(model)
     print(

@@ -1,6 +1,8 @@
-"""Masks versus removed channels: only the second makes a dense layer smaller and faster."""
+"""Masks versus removed channels: only the second makes a dense layer smaller and
+faster."""
 
 import copy
+import itertools
 
 import torch
 from torch import nn
@@ -21,7 +23,8 @@ def mask_prune(model: nn.Module, amount: float) -> nn.Module:
 def remove_hidden_units(
     first: nn.Linear, second: nn.Linear, amount: float
 ) -> tuple[nn.Linear, nn.Linear]:
-    """Drop the hidden units of first -> second with the smallest L2 norm: both matrices shrink."""
+    """Drop the hidden units of first -> second with the smallest L2 norm: both matrices
+    shrink."""
     keep = int(round(first.out_features * (1 - amount)))
     norms = first.weight.norm(dim=1)
     kept = norms.argsort(descending=True)[:keep].sort().values
@@ -38,12 +41,13 @@ def remove_hidden_units(
 
 
 def shrink_mlp(model: nn.Module, amount: float) -> nn.Module:
-    """Remove hidden units from every Linear-activation-Linear run inside nn.Sequential containers."""
+    """Remove hidden units from every Linear-activation-Linear run inside nn.Sequential
+    containers."""
     model = copy.deepcopy(model)
     for module in model.modules():
         if isinstance(module, nn.Sequential):
             linears = [i for i, m in enumerate(module) if isinstance(m, nn.Linear)]
-            for i, j in zip(linears, linears[1:]):
+            for i, j in itertools.pairwise(linears):
                 if j == i + 2:  # Linear, activation, Linear
                     module[i], module[j] = remove_hidden_units(
                         module[i], module[j], amount
@@ -61,9 +65,11 @@ if __name__ == "__main__":
     masked, shrunk = mask_prune(model, 0.5), shrink_mlp(model, 0.5)
     zeros = (masked[0].weight == 0).float().mean().item()
     print(
-        f"masked: weight {tuple(masked[0].weight.shape)}, {zeros:.0%} zeros, {size_bytes(masked) / 1e6:.2f} MB"
+        f"masked: weight {tuple(masked[0].weight.shape)}, {zeros:.0%} zeros, "
+        f"{size_bytes(masked) / 1e6:.2f} MB"
     )
     print(
-        f"shrunk: weight {tuple(shrunk[0].weight.shape)}, {size_bytes(shrunk) / 1e6:.2f} MB"
+        f"shrunk: weight {tuple(shrunk[0].weight.shape)}, "
+        f"{size_bytes(shrunk) / 1e6:.2f} MB"
     )
     print(f"original: {size_bytes(model) / 1e6:.2f} MB")

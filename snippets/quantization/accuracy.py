@@ -1,12 +1,13 @@
-"""Train a small classifier, then quantize it every current CPU way and compare accuracy.
+# --8<-- [start:setup]
+"""Train a small classifier, quantize it every current CPU way, compare accuracy.
 
-Paths: torchao weight-only and dynamic int8 (eager), PT2E static int8 and PT2E QAT (compiled with freezing),
-ONNX Runtime quantize_dynamic and quantize_static (QDQ). The task and its training loop are the site's
-shared toy task (snippets/intro/toy_task.py).
+Paths: torchao weight-only and dynamic int8 (eager), PT2E static int8 and PT2E QAT
+(compiled with freezing), ONNX Runtime quantize_dynamic and quantize_static (QDQ).
+The task and its training loop are the site's toy task from the introduction
+(snippets/intro/toy_task.py), repeated here so that this file runs on its own.
 """
 
 import copy
-import sys
 import tempfile
 from pathlib import Path
 
@@ -14,10 +15,111 @@ import numpy as np
 import torch
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "intro"))
-from toy_task import accuracy, make_classifier, make_task, train
+# ---- the toy task (as in snippets/intro/toy_task.py) -------------------------------
 
-# ---- the quantization paths ----------------------------------------------------------------------
+FEATURES, CLASSES = 64, 10
+
+
+def make_task(
+    samples: int = 12288, noise: float = 1.75, seed: int = 0
+) -> tuple[torch.Tensor, ...]:
+    """x_train, y_train, x_test, y_test (a 5:1 split)."""
+    g = torch.Generator().manual_seed(seed)
+    centers = torch.randn(CLASSES * 4, FEATURES, generator=g)
+    cluster = torch.randint(0, len(centers), (samples,), generator=g)
+    x = centers[cluster] + noise * torch.randn(samples, FEATURES, generator=g)
+    y = cluster % CLASSES
+    split = samples * 5 // 6
+    return x[:split], y[:split], x[split:], y[split:]
+
+
+def make_classifier(hidden: int = 512) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Linear(FEATURES, hidden),
+        nn.ReLU(),
+        nn.Linear(hidden, hidden),
+        nn.ReLU(),
+        nn.Linear(hidden, CLASSES),
+    )
+
+
+def train(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    epochs: int = 8,
+    lr: float = 2e-3,
+) -> nn.Module:
+    """Adam, batches of 256, a fixed shuffling seed: the same weights on every run of
+    one machine."""
+    g = torch.Generator().manual_seed(1)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    for _ in range(epochs):
+        for batch in torch.randperm(len(x), generator=g).split(256):
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(x[batch]), y[batch]).backward()
+            optimizer.step()
+    return model.eval()
+
+
+@torch.no_grad()
+def accuracy(run, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Fraction of x that run (a model, or any function returning logits) classifies
+    correctly."""
+    return (run(x).argmax(1) == y).float().mean().item()
+
+
+# ---- export and run helpers ---------------------------------------------------------
+
+
+def _export(model: nn.Module, example: torch.Tensor):
+    """torch.export with a dynamic batch dimension (otherwise the graph only accepts
+    example's batch size)."""
+    return torch.export.export(
+        model, (example,), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
+
+
+def _compile_frozen(model: nn.Module, example: torch.Tensor):
+    """torch.compile with freezing. A new batch size compiles the graph again, so every
+    call runs under the freezing patch: a compilation outside it would not fuse the
+    int8 pattern."""
+    import torch._inductor.config as inductor_config
+
+    compiled = torch.compile(model)
+
+    def run(x: torch.Tensor) -> torch.Tensor:
+        with inductor_config.patch(freezing=True), torch.no_grad():
+            return compiled(x)
+
+    run(example)
+    return run
+
+
+def export_onnx(model: nn.Module, example: torch.Tensor, path: Path) -> Path:
+    batch = torch.export.Dim("batch", min=1, max=4096)
+    torch.onnx.export(
+        model.eval(),
+        (example,),
+        dynamo=True,
+        verbose=False,
+        input_names=["x"],
+        dynamic_shapes=({0: batch},),
+    ).save(str(path))
+    return path
+
+
+def ort_runner(path: Path):
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return lambda x: torch.from_numpy(session.run(None, {"x": x.numpy()})[0])
+
+
+# --8<-- [end:setup]
+# --8<-- [start:paths]
+# ---- the quantization paths ---------------------------------------------------------
 
 
 def torchao_int8(model: nn.Module, weight_only: bool) -> nn.Module:
@@ -48,24 +150,9 @@ def _x86_quantizer(qat: bool):
     )
 
 
-def _compile_frozen(model: nn.Module, example: torch.Tensor) -> nn.Module:
-    import torch._inductor.config as inductor_config
-
-    compiled = torch.compile(model)
-    with inductor_config.patch(freezing=True), torch.no_grad():
-        compiled(example)
-    return compiled
-
-
-def _export(model: nn.Module, example: torch.Tensor):
-    """torch.export with a dynamic batch dimension (otherwise the graph only accepts example's batch size)."""
-    return torch.export.export(
-        model, (example,), dynamic_shapes=({0: torch.export.Dim("batch")},)
-    ).module()
-
-
 def pt2e_static(model: nn.Module, calibration: torch.Tensor) -> nn.Module:
-    """Post-training static: observers record activation ranges on calibration data, then fixed scales."""
+    """Post-training static: observers record activation ranges on calibration data,
+    then fixed scales."""
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
 
     exported = _export(copy.deepcopy(model).eval(), calibration[:8])
@@ -79,8 +166,8 @@ def pt2e_static(model: nn.Module, calibration: torch.Tensor) -> nn.Module:
 def pt2e_qat(
     model: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int = 1
 ) -> nn.Module:
-    """Quantization-aware training: fine-tune with fake quantization in the graph, so the weights adapt
-    to the rounding, then convert exactly as in the static path."""
+    """Quantization-aware training: fine-tune with fake quantization in the graph, so
+    the weights adapt to the rounding, then convert exactly as in the static path."""
     from torchao.quantization.pt2e import move_exported_model_to_eval
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_qat_pt2e
 
@@ -95,35 +182,15 @@ def pt2e_qat(
             optimizer.zero_grad()
             nn.functional.cross_entropy(prepared(x[batch]), y[batch]).backward()
             optimizer.step()
-    move_exported_model_to_eval(
-        prepared
-    )  # an exported graph ignores .eval(); this switches its ops
+    # an exported graph ignores .eval(); this switches its ops
+    move_exported_model_to_eval(prepared)
     return _compile_frozen(convert_pt2e(prepared), x[:8])
-
-
-def export_onnx(model: nn.Module, example: torch.Tensor, path: Path) -> Path:
-    batch = torch.export.Dim("batch", min=1, max=4096)
-    torch.onnx.export(
-        model.eval(),
-        (example,),
-        dynamo=True,
-        verbose=False,
-        input_names=["x"],
-        dynamic_shapes=({0: batch},),
-    ).save(str(path))
-    return path
-
-
-def ort_runner(path: Path):
-    import onnxruntime as ort
-
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    return lambda x: torch.from_numpy(session.run(None, {"x": x.numpy()})[0])
 
 
 def ort_quantized(fp32_path: Path, calibration: torch.Tensor | None) -> Path:
     """quantize_dynamic without calibration data; quantize_static (QDQ format) with it.
-    quant_pre_process (shape inference and graph cleanup) first, as ONNX Runtime recommends."""
+    quant_pre_process (shape inference and graph cleanup) first, as ONNX Runtime
+    recommends."""
     from onnxruntime.quantization import (
         CalibrationDataReader,
         QuantFormat,
@@ -196,7 +263,9 @@ if __name__ == "__main__":
             with torch.no_grad():
                 out = run(x_test).float()
             agree = (out.argmax(1) == reference.argmax(1)).float().mean().item()
+            error = np.abs((out - reference).numpy()).max()
             print(
                 f"{name:<28} accuracy {accuracy(run, x_test, y_test):.1%}, "
-                f"same answer as fp32 {agree:.1%}, max |logit error| {np.abs((out - reference).numpy()).max():.3f}"
+                f"same answer as fp32 {agree:.1%}, max |logit error| {error:.3f}"
             )
+# --8<-- [end:paths]

@@ -1,4 +1,5 @@
-"""What goes wrong when loading, and what the error says: each case below is triggered on purpose."""
+"""What goes wrong when loading, and what the error says: each case below is triggered
+on purpose."""
 
 import tempfile
 from pathlib import Path
@@ -34,7 +35,8 @@ def truncated(folder: Path) -> str:
 
 
 def mismatched_keys() -> tuple[str, str]:
-    """A checkpoint of nn.Sequential (keys '0.weight') loaded into a model with named layers ('fc.weight')."""
+    """A checkpoint of nn.Sequential (keys '0.weight') loaded into a model with named
+    layers ('fc.weight')."""
     saved = nn.Sequential(nn.Linear(4, 2)).state_dict()
 
     class Named(nn.Module):
@@ -50,10 +52,8 @@ def mismatched_keys() -> tuple[str, str]:
     # strict=False loads every key whose name matches; here none does, so the model
     # silently keeps its random weights
     result = Named().load_state_dict(saved, strict=False)
-    return (
-        strict,
-        f"strict=False: missing {result.missing_keys}, unexpected {result.unexpected_keys}",
-    )
+    missing, unexpected = result.missing_keys, result.unexpected_keys
+    return strict, f"strict=False: missing {missing}, unexpected {unexpected}"
 
 
 def mismatched_shape() -> str:

@@ -1,7 +1,9 @@
+# --8<-- [start:setup]
 """Save and resume a training run: model, optimizer, LR scheduler, epoch and RNG state.
 
-A checkpoint is a dict *you* design; torch.save stores it, torch.load (weights_only=True,
-the default since PyTorch 2.6) reads it back without running any code.
+A checkpoint is a dict *you* design; torch.save stores it, torch.load
+(weights_only=True, the default since PyTorch 2.6) reads it back without running any
+code.
 """
 
 import random
@@ -24,7 +26,8 @@ def make_run(seed: int = 0):
 
 
 def train_epoch(model, optimizer, scheduler) -> float:
-    """One epoch on freshly drawn data: uses the global RNG for data, dropout and shuffling."""
+    """One epoch on freshly drawn data: uses the global RNG for data, dropout and
+    shuffling."""
     x = torch.randn(64, 8)
     y = (x.sum(dim=1) > 0).long()
     order = list(range(0, 64, 16))
@@ -40,6 +43,10 @@ def train_epoch(model, optimizer, scheduler) -> float:
     return loss.item()
 
 
+# --8<-- [end:setup]
+
+
+# --8<-- [start:checkpoint]
 def save_checkpoint(path: Path, model, optimizer, scheduler, epoch: int) -> None:
     torch.save(
         {
@@ -56,9 +63,8 @@ def save_checkpoint(path: Path, model, optimizer, scheduler, epoch: int) -> None
 
 def load_checkpoint(path: Path, model, optimizer, scheduler) -> int:
     """Restore everything in place; return the epoch to continue from."""
-    ckpt = torch.load(
-        path, map_location="cpu"
-    )  # weights_only=True: tensors, dicts, lists, numbers only
+    # weights_only=True (the default): tensors, dicts, lists, numbers only
+    ckpt = torch.load(path, map_location="cpu")
     model.load_state_dict(ckpt["model"])
     optimizer.load_state_dict(ckpt["optimizer"])
     scheduler.load_state_dict(ckpt["scheduler"])
@@ -68,16 +74,16 @@ def load_checkpoint(path: Path, model, optimizer, scheduler) -> int:
 
 
 def run(epochs: int, interrupt_after: int | None, folder: Path) -> list[float]:
-    """Train for `epochs`; if interrupt_after is set, stop there, rebuild everything and resume from disk."""
+    """Train for `epochs`; if interrupt_after is set, stop there, rebuild everything and
+    resume from disk."""
     model, optimizer, scheduler = make_run()
     losses, epoch = [], 0
     while epoch < epochs:
         losses.append(train_epoch(model, optimizer, scheduler))
         save_checkpoint(folder / "last.pt", model, optimizer, scheduler, epoch)
         if epoch == interrupt_after:
-            model, optimizer, scheduler = make_run(
-                seed=123
-            )  # a "new process": different state everywhere
+            # a "new process": different state everywhere
+            model, optimizer, scheduler = make_run(seed=123)
             epoch = load_checkpoint(folder / "last.pt", model, optimizer, scheduler)
             interrupt_after = None
             continue
@@ -92,3 +98,4 @@ if __name__ == "__main__":
     print("uninterrupted:", " ".join(f"{v:.4f}" for v in straight))
     print("resumed at 3 :", " ".join(f"{v:.4f}" for v in resumed))
     print("bit-identical:", straight == resumed)
+# --8<-- [end:checkpoint]

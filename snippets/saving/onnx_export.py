@@ -1,4 +1,5 @@
-"""Export a model to ONNX with the current exporter, check it, and run it in ONNX Runtime."""
+"""Export a model to ONNX with the current exporter, check it, and run it in ONNX
+Runtime."""
 
 import tempfile
 from pathlib import Path
@@ -11,7 +12,8 @@ from torch import nn
 
 
 def export_onnx(model: nn.Module, example: torch.Tensor, path: Path) -> onnx.ModelProto:
-    """torch.onnx.export (dynamo=True, the default since 2.9) with a dynamic batch dimension."""
+    """torch.onnx.export (dynamo=True, the default since 2.9) with a dynamic batch
+    dimension."""
     batch = torch.export.Dim("batch", min=1, max=1024)
     program = torch.onnx.export(
         model.eval(),
@@ -24,9 +26,8 @@ def export_onnx(model: nn.Module, example: torch.Tensor, path: Path) -> onnx.Mod
     )
     program.save(str(path))
     onnx.checker.check_model(str(path))  # raises if the file is not a valid ONNX model
-    return onnx.shape_inference.infer_shapes(
-        onnx.load(str(path))
-    )  # adds the shapes of intermediate values
+    # adds the shapes of intermediate values
+    return onnx.shape_inference.infer_shapes(onnx.load(str(path)))
 
 
 def ort_session(path: Path, threads: int | None = None) -> ort.InferenceSession:
@@ -65,9 +66,11 @@ if __name__ == "__main__":
             (onnx_out,) = session.run(None, {"x": inputs.numpy()})
             with torch.no_grad():
                 torch_out = model(inputs).numpy()
+            difference = np.abs(onnx_out - torch_out).max()
+            close = np.allclose(onnx_out, torch_out, atol=1e-5)
             print(
-                f"batch {batch}: max abs difference to PyTorch {np.abs(onnx_out - torch_out).max():.1e}"
-                f" (within 1e-5: {np.allclose(onnx_out, torch_out, atol=1e-5)})"
+                f"batch {batch}: max abs difference to PyTorch {difference:.1e}"
+                f" (within 1e-5: {close})"
             )
         for wrong in (
             np.zeros((3, 31), dtype=np.float32),
@@ -75,8 +78,6 @@ if __name__ == "__main__":
         ):
             try:
                 session.run(None, {"x": wrong})
-            except (
-                Exception
-            ) as exc:  # onnxruntime raises its own InvalidArgument exceptions
+            except Exception as exc:  # onnxruntime raises its own exception types
                 message = " ".join(str(exc).split()).split("INVALID_ARGUMENT : ")[-1]
                 print(f"input {wrong.shape} {wrong.dtype}: {message[:100]}")

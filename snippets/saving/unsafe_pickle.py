@@ -1,4 +1,5 @@
-"""Why torch.load defaults to weights_only=True: a pickle can run code when it is loaded.
+"""Why torch.load defaults to weights_only=True: a pickle can run code when it is
+loaded.
 
 The "malicious" file below only creates a marker file, but it could run anything.
 """
@@ -12,7 +13,8 @@ import torch
 
 
 class Payload:
-    """Unpickling this object calls Path.touch(marker): code chosen by whoever wrote the file."""
+    """Unpickling this object calls Path.touch(marker): code chosen by whoever wrote
+    the file."""
 
     def __init__(self, marker: Path) -> None:
         self.marker = marker
@@ -69,7 +71,6 @@ if __name__ == "__main__":
         config_path = Path(tmp) / "config.pt"
         torch.save({"config": TrainConfig(lr=0.1, epochs=3)}, config_path)
         print("own class, default :", try_load(config_path, weights_only=True))
-        with torch.serialization.safe_globals(
-            [TrainConfig]
-        ):  # allow exactly this class, nothing else
+        # allow exactly this class, nothing else
+        with torch.serialization.safe_globals([TrainConfig]):
             print("own class, allowed :", torch.load(config_path)["config"])

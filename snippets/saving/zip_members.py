@@ -1,4 +1,5 @@
-"""A .pth file written by torch.save is a zip archive: a pickle of the structure plus one file per tensor storage."""
+"""A .pth file written by torch.save is a zip archive: a pickle of the structure plus
+one file per tensor storage."""
 
 import tempfile
 import zipfile

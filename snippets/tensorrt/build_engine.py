@@ -1,12 +1,16 @@
-"""ONNX -> TensorRT engine with the Python API (TensorRT 10 and 11), then inference on the GPU.
-Needs an NVIDIA GPU, a CUDA build of torch and the tensorrt package: without them it says so and stops."""
+# --8<-- [start:setup]
+"""ONNX -> TensorRT engine with the Python API (TensorRT 10 and 11), then inference on
+the GPU. Needs an NVIDIA GPU, a CUDA build of torch and the tensorrt package: without
+them it says so and stops. The model and its ONNX export are those of
+snippets/tensorrt/export_for_trt.py, repeated here so that this file runs on its own."""
 
 import importlib.util
-import sys
 import tempfile
 from pathlib import Path
 
+import onnx
 import torch
+from torch import nn
 
 
 def missing() -> str | None:
@@ -18,13 +22,62 @@ def missing() -> str | None:
     return None
 
 
+# ---- the model and its ONNX export (as in export_for_trt.py) -----------------------
+
+
+class SmallCNN(nn.Module):
+    """Three conv-bn-relu stages, global pooling and a linear classifier."""
+
+    def __init__(self, channels: int = 32, classes: int = 10) -> None:
+        super().__init__()
+        layers, c_in = [], 3
+        for c_out in (channels, channels * 2, channels * 4):
+            layers += [
+                nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
+                nn.BatchNorm2d(c_out),
+                nn.ReLU(),
+                nn.MaxPool2d(2),
+            ]
+            c_in = c_out
+        self.features = nn.Sequential(*layers)
+        self.head = nn.Linear(c_in, classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x).mean(dim=(2, 3)))
+
+
+# the optimization profile: the batch sizes the engine must accept
+MIN_BATCH, OPT_BATCH, MAX_BATCH = 1, 16, 64
+
+
+def export(
+    model: torch.nn.Module, path: Path, dtype: torch.dtype = torch.float32
+) -> onnx.ModelProto:
+    model = model.eval().to(dtype)
+    example = torch.randn(OPT_BATCH, 3, 32, 32, dtype=dtype)
+    batch = torch.export.Dim("batch", min=MIN_BATCH, max=MAX_BATCH)
+    torch.onnx.export(
+        model,
+        (example,),
+        dynamo=True,
+        verbose=False,
+        input_names=["x"],
+        output_names=["logits"],
+        dynamic_shapes=({0: batch},),
+    ).save(str(path))
+    onnx.checker.check_model(str(path))
+    return onnx.load(str(path))
+
+
+# --8<-- [end:setup]
+# --8<-- [start:engine]
 def build_engine(onnx_path: Path, min_shape, opt_shape, max_shape) -> bytes:
     import tensorrt as trt
 
     logger = trt.Logger(trt.Logger.WARNING)
     builder = trt.Builder(logger)
-    # TensorRT 10: ask for a strongly typed network (precision comes from the ONNX types). In 11 every
-    # network is strongly typed and the flag is deprecated and ignored.
+    # TensorRT 10: ask for a strongly typed network (precision comes from the ONNX
+    # types). In 11 every network is strongly typed, and the flag is ignored.
     major = int(trt.__version__.split(".")[0])
     flags = (
         1 << int(trt.NetworkDefinitionCreationFlag.STRONGLY_TYPED) if major == 10 else 0
@@ -37,9 +90,8 @@ def build_engine(onnx_path: Path, min_shape, opt_shape, max_shape) -> bytes:
         )
     config = builder.create_builder_config()
     config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, 1 << 30)
-    profile = (
-        builder.create_optimization_profile()
-    )  # the batch sizes this engine accepts
+    # the batch sizes this engine accepts
+    profile = builder.create_optimization_profile()
     profile.set_shape(network.get_input(0).name, min_shape, opt_shape, max_shape)
     config.add_optimization_profile(profile)
     serialized = builder.build_serialized_network(network, config)
@@ -49,7 +101,8 @@ def build_engine(onnx_path: Path, min_shape, opt_shape, max_shape) -> bytes:
 
 
 def run_engine(engine_bytes: bytes, x: torch.Tensor) -> torch.Tensor:
-    """Bind torch CUDA tensors by name and run on the current stream (execute_async_v3)."""
+    """Bind torch CUDA tensors by name and run on the current stream
+    (execute_async_v3)."""
     import tensorrt as trt
 
     engine = trt.Runtime(trt.Logger(trt.Logger.WARNING)).deserialize_cuda_engine(
@@ -73,22 +126,12 @@ def run_engine(engine_bytes: bytes, x: torch.Tensor) -> torch.Tensor:
 
 
 def main() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from export_for_trt import (
-        MAX_BATCH,
-        MIN_BATCH,
-        OPT_BATCH,
-        SmallCNN,
-        export,
-    )  # snippets/tensorrt/
-
     torch.manual_seed(0)
     model = SmallCNN().eval()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cnn_fp16.onnx"
-        export(
-            model, path, torch.float16
-        )  # strongly typed: an fp16 ONNX gives an fp16 engine
+        # strongly typed: an fp16 ONNX gives an fp16 engine
+        export(model, path, torch.float16)
         engine = build_engine(
             path, (MIN_BATCH, 3, 32, 32), (OPT_BATCH, 3, 32, 32), (MAX_BATCH, 3, 32, 32)
         )
@@ -97,7 +140,8 @@ def main() -> None:
         reference = model.cuda()(x)
     out = run_engine(engine, x)
     print(
-        f"engine: {len(engine) / 1e6:.1f} MB, max abs difference to PyTorch fp16: {(out - reference).abs().max():.1e}"
+        f"engine: {len(engine) / 1e6:.1f} MB, max abs difference to PyTorch fp16: "
+        f"{(out - reference).abs().max():.1e}"
     )
 
 
@@ -107,3 +151,4 @@ if __name__ == "__main__":
         print(f"skipped: {reason}")
     else:
         main()
+# --8<-- [end:engine]

@@ -1,3 +1,4 @@
+# --8<-- [start:setup]
 """Everything before TensorRT, checked on a CPU: export the ONNX file an engine is built
 from, with a dynamic batch dimension, in fp32 and in fp16 (with strong typing the ONNX
 types are the engine's precision), check it, compare it with PyTorch in ONNX Runtime,
@@ -5,9 +6,9 @@ and write the trtexec command.
 
 Exporting an fp16 model gives an engine that is fp16 throughout. For mixed precision
 (sensitive layers kept in fp32), NVIDIA's route is ModelOpt AutoCast on the fp32 ONNX
-(python -m modelopt.onnx.autocast), not .half() on the model."""
+(python -m modelopt.onnx.autocast), not .half() on the model. The model is the site's
+small CNN (snippets/intro/workloads.py), repeated here so that this file runs alone."""
 
-import sys
 import tempfile
 from pathlib import Path
 
@@ -15,15 +16,34 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
+from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "intro"))
-from workloads import SmallCNN
 
-MIN_BATCH, OPT_BATCH, MAX_BATCH = (
-    1,
-    16,
-    64,
-)  # the optimization profile: shapes the engine must accept
+class SmallCNN(nn.Module):
+    """Three conv-bn-relu stages, global pooling and a linear classifier."""
+
+    def __init__(self, channels: int = 32, classes: int = 10) -> None:
+        super().__init__()
+        layers, c_in = [], 3
+        for c_out in (channels, channels * 2, channels * 4):
+            layers += [
+                nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
+                nn.BatchNorm2d(c_out),
+                nn.ReLU(),
+                nn.MaxPool2d(2),
+            ]
+            c_in = c_out
+        self.features = nn.Sequential(*layers)
+        self.head = nn.Linear(c_in, classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x).mean(dim=(2, 3)))
+
+
+# --8<-- [end:setup]
+# --8<-- [start:export]
+# the optimization profile: the batch sizes the engine must accept
+MIN_BATCH, OPT_BATCH, MAX_BATCH = 1, 16, 64
 
 
 def export(
@@ -87,3 +107,4 @@ if __name__ == "__main__":
             *input_type(export(SmallCNN().eval(), fp16, torch.float16)),
         )
         print(trtexec_command(fp16, fp16.with_suffix(".engine")))
+# --8<-- [end:export]
