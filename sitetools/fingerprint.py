@@ -8,6 +8,8 @@ nominal clock, date) is described, not identifying.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import json
 import os
@@ -85,7 +87,13 @@ def gpu_identity() -> dict | None:
 
 
 def identity(threads: int, gpu: bool = False) -> dict:
-    """What identifies this machine and software for the benchmark records."""
+    """What identifies this machine and software for the benchmark records (a fresh copy; the
+    machine is looked at once per process)."""
+    return copy.deepcopy(_identity(threads, gpu))
+
+
+@functools.cache
+def _identity(threads: int, gpu: bool) -> dict:
     import torch
 
     detect = snippets.load("cpu/detect_isa")
