@@ -137,11 +137,10 @@ def test_plots_are_byte_identical_and_match_the_committed_figures(tmp_path):
         assert path.read_bytes() == (FIGURES / path.name).read_bytes(), (
             f"docs/figures/{path.name} is stale"
         )
+    # Drawn in this process, compared with what another process drew: byte-identical output is
+    # both reproducible and up to date.
     for record in records.committed():
-        first = plots.draw_all(record, tmp_path / "a")
-        second = plots.draw_all(record, tmp_path / "b")
-        assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
-        for path in first:
+        for path in plots.draw_all(record, tmp_path / "a"):
             committed = FIGURES / path.name
             assert committed.is_file() and committed.read_bytes() == path.read_bytes(), (
                 f"docs/figures/{path.name} is not drawn from the records: "
