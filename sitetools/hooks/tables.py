@@ -46,11 +46,17 @@ def label_cells(table: str) -> str:
     return table[: head.end()] + _ROW.sub(row, body)
 
 
-def wrap_tables(content: str) -> str:
-    return _PLAIN_TABLE.sub(
-        lambda m: (
-            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
-            f'<table class="doc-table">{label_cells(m[1])}</table></div></div>'
-        ),
-        content,
+def _wrap(table: str) -> str:
+    """The wrappers and classes of one table; one of three or more columns is marked doc-cards
+    (a class, not a :has() selector in site.css: restyling a long page with :has() rules cost
+    Lighthouse's phone profile more than a second of style and layout)."""
+    head = _HEAD.search(table)
+    cards = " doc-cards" if head and len(_HEAD_CELL.findall(head.group(1))) >= 3 else ""
+    return (
+        f'<div class="md-typeset__scrollwrap{cards}"><div class="md-typeset__table">'
+        f'<table class="doc-table{cards}">{label_cells(table)}</table></div></div>'
     )
+
+
+def wrap_tables(content: str) -> str:
+    return _PLAIN_TABLE.sub(lambda m: _wrap(m[1]), content)
