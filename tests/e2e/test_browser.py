@@ -415,7 +415,7 @@ def search_results(page, query: str) -> list[str]:
     which takes several seconds for the Chinese index on a busy 2-core machine: retype until it
     answers)."""
     page.click("input.md-search__input")
-    for _ in range(40):
+    for _ in range(120):  # up to two minutes: the first search of a session, while the snippets run
         page.fill("input.md-search__input", "")
         page.keyboard.type(query, delay=30)
         page.wait_for_timeout(1000)
