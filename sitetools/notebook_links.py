@@ -13,9 +13,9 @@ import posixpath
 import re
 
 from sitetools import strings
+from sitetools.hooks.repository import BRANCH  # the branch the site, and Colab, read
 from sitetools.paths import DOCS
 
-BRANCH = "main"  # the branch whose notebooks Colab opens
 GITHUB = re.compile(r"^https://github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?$")
 
 

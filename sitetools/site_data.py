@@ -20,6 +20,7 @@ from sitetools.paths import DATA, ROOT
 from sitetools.snippets import INCLUDE
 
 LANG_PATH = {"zh": "", "en": "en/"}  # where each language's pages live (mkdocs.yml: i18n)
+DEFAULT_LANG = next(lang for lang, prefix in LANG_PATH.items() if not prefix)  # at the root
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,15 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
+@functools.cache
+def _distributions() -> dict[str, list[str]]:
+    """Top-level module -> distributions that provide it (a scan of every installed package)."""
+    return importlib.metadata.packages_distributions()
+
+
 def tested_versions(snippets: list[Path]) -> list[tuple[str, str]]:
     """(name, version) of Python and of each pinned distribution the snippets import."""
-    dists = importlib.metadata.packages_distributions()
+    dists = _distributions()
     found = {}
     for path in snippets:
         for module in imported_modules(path):

@@ -11,6 +11,7 @@ result, and a snippet's own tests reuse that run (helpers.run_block).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import shutil
 from pathlib import Path
@@ -43,6 +44,7 @@ def python_blocks(text: str, root: Path = ROOT):
     return [b for b in blocks if (b.syntax or "").split(" ")[0] in ("python", "py")]
 
 
+@functools.cache  # called per block case, by background_runs and by the coverage checks
 def page_blocks(page: Path, root: Path = ROOT) -> list[tuple[object, str | None]]:
     """(block as rendered, name of the docs/outputs file its shown output includes, or None); root:
     the repository, or a copy of it, whose files the includes read."""

@@ -14,14 +14,16 @@ from helpers import ROOT, zh_pages
 
 from sitetools.bench.measure import CASES
 from sitetools.paths import SNIPPETS
+from sitetools.tested_with import BENCH_HOST
 
 importlib.import_module("sitetools.bench.cases")  # registers every benchmark case in CASES
 
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 CHECKED_BY = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
 SNIPPET_FILES = sorted(p for p in SNIPPETS.rglob("*.py") if not p.name.startswith("."))
-TESTS = sorted((ROOT / "tests").glob("test_*.py"))
-BENCH_HOST = re.compile(r"<!--\s*render:bench-host\s+([^>]*?)\s*-->")
+TEST_TEXTS = {
+    t.name: t.read_text(encoding="utf-8") for t in sorted((ROOT / "tests").glob("test_*.py"))
+}
 
 
 def snippet_name(path) -> str:
@@ -75,7 +77,7 @@ def test_every_nav_title_has_an_english_title():
 def test_every_snippet_has_a_test(path):
     name = snippet_name(path)
     references = (f'"{name}"', f"snippets/{name}.py")
-    users = [t.name for t in TESTS if any(r in t.read_text(encoding="utf-8") for r in references)]
+    users = [name for name, text in TEST_TEXTS.items() if any(r in text for r in references)]
     area = name.split("/")[0]
     assert users, (
         f"snippets/{name}.py has no test: in tests/test_{area}.py (or the test module of its "

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import pytest
 from helpers import DOCS, ROOT, all_pages
 
-from sitetools import records, strings
+from sitetools import records, site_data, strings, tested_with
 from sitetools.paths import FIGURES, HOSTS
 from sitetools.plots import machine_figure, style
 
@@ -417,12 +417,7 @@ def test_each_chapter_with_code_has_the_tested_with_line_under_its_title(page):
 
 
 def locked() -> dict[str, str]:
-    pins = {}
-    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
-        if "==" in line and not line.startswith("#"):
-            name, version = line.split("==", 1)
-            pins[name.strip().lower().replace("_", "-")] = version.strip()
-    return pins
+    return site_data.locked_versions()
 
 
 @pytest.mark.parametrize("page", pages_with_code(), ids=lambda p: str(p.relative_to(DOCS)))
@@ -449,9 +444,7 @@ def test_tested_with_names_the_locked_versions_and_the_machines(built_site, page
             assert pins.get(name.lower().replace("_", "-")) == version, (
                 f"{url}: {name} {version} is not the version in requirements.lock"
             )
-    cases = re.findall(
-        r"<!--\s*render:bench-host\s+([^>]*?)\s*-->", page.read_text(encoding="utf-8")
-    )
+    cases = tested_with.BENCH_HOST.findall(page.read_text(encoding="utf-8"))
     measured = {c for group in cases for c in group.split()}
     expected = {r["slug"] for r in records.committed() if any(records.case(r, c) for c in measured)}
     linked = set(re.findall(r'href="[^"]*machines/#([\w-]+)"', line.group(1)))

@@ -14,10 +14,9 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from sitetools.hooks.pages import site_path, site_url
-from sitetools.site_data import LANG_PATH
+from sitetools.site_data import DEFAULT_LANG, LANG_PATH
 
 PAGE = "404.html"
-DEFAULT_LANG = next(lang for lang, prefix in LANG_PATH.items() if not prefix)
 _SELECT_LINK = re.compile(r'<a href="[^"]*" hreflang="([\w-]+)" class="md-select__link">')
 _ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([\w-]+)">')
 _built: dict[str, str] = {}  # language -> its 404 page, in this build

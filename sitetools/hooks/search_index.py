@@ -14,10 +14,9 @@ import re
 from pathlib import Path
 
 from sitetools import strings
-from sitetools.site_data import LANG_PATH
+from sitetools.site_data import DEFAULT_LANG, LANG_PATH
 
 INDEX = "search/search_index.json"
-DEFAULT_LANG = next(lang for lang, prefix in LANG_PATH.items() if not prefix)
 _CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 _BASE = re.compile(r'"base": ?"([^"]*)"')
 

@@ -8,6 +8,7 @@ gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import re
@@ -31,6 +32,7 @@ def t(key: str, lang: str, **fields) -> str:
     return strings.table()["plots"][key][lang].format(**fields)
 
 
+@functools.cache
 def setup_fonts() -> None:
     """Noto Sans CJK SC from the mplfonts package for Chinese labels (no system fonts needed)."""
     spec = importlib.util.find_spec("mplfonts")

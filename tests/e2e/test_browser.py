@@ -176,12 +176,7 @@ def test_language_switcher_keeps_the_chapter(site, browser, start, lang, target)
 )
 def test_search_lists_the_quantization_chapter_first(site, browser, start, query, expected):
     base, _ = site
-    for _ in range(3):  # the session's first search has gone unanswered; a fresh page retries
-        page = open_page(browser, base + start)
-        results = search_results(page, query)
-        if results:
-            break
-        page.context.close()
+    page, results = search_results(browser, base + start, query)
     first = results[0] if results else None
     assert first is not None, f"no search results for {query}"
     assert urlsplit(first).path == SITE_PATH + expected, f"first result for {query} is {first}"
@@ -414,19 +409,23 @@ def open_at(browser, url: str, viewport: dict):
     return page
 
 
-def search_results(page, query: str) -> list[str]:
-    """The hrefs of the search results for query (the worker builds its index in the background,
-    which takes several seconds for the Chinese index on a busy 2-core machine: retype until it
-    answers)."""
-    page.click("input.md-search__input")
-    for _ in range(40):
-        page.fill("input.md-search__input", "")
-        page.keyboard.type(query, delay=30)
-        page.wait_for_timeout(1000)
-        links = page.locator(".md-search-result__link")
-        if links.count():
-            return [links.nth(i).get_attribute("href") for i in range(links.count())]
-    return []
+def search_results(browser, url: str, query: str):
+    """(page, hrefs of the search results for query) on the page at url. The search worker builds
+    its index in the background, which takes several seconds for the Chinese index on a busy
+    2-core machine: retype until it answers. The session's first search has gone unanswered in
+    clean-clone runs under load, so a page that never answers is replaced by a fresh one."""
+    for _ in range(3):
+        page = open_page(browser, url)
+        page.click("input.md-search__input")
+        for _ in range(40):
+            page.fill("input.md-search__input", "")
+            page.keyboard.type(query, delay=30)
+            page.wait_for_timeout(1000)
+            links = page.locator(".md-search-result__link")
+            if links.count():
+                return page, [links.nth(i).get_attribute("href") for i in range(links.count())]
+        page.context.close()
+    return open_page(browser, url), []
 
 
 @pytest.mark.parametrize(
@@ -435,8 +434,7 @@ def search_results(page, query: str) -> list[str]:
 )
 def test_search_returns_only_pages_of_the_readers_language(site, browser, start, query):
     base, _ = site
-    page = open_page(browser, base + start)
-    results = search_results(page, query)
+    page, results = search_results(browser, base + start, query)
     assert results, f"no search results for {query} on {start or 'the home page'}"
     en_root = urlsplit(base + "en/").path
     paths = [urlsplit(href).path for href in results]
