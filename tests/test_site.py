@@ -371,11 +371,16 @@ def chapter_of(notebook: Path) -> Path:
     [*zh_pages(), *(twin(p) for p in zh_pages()), *notebooks()],
     ids=lambda p: str(p.relative_to(DOCS)),
 )
-def test_every_page_has_an_edit_link_to_its_own_source(built_site, source):
+def test_every_page_has_an_edit_link_to_its_own_source_and_the_licence(built_site, source):
     """With REPO_URL set (the test build sets it, as the Pages workflow does), each page links to
     its own source file on the repository's main branch; a notebook, made from its chapter, links
-    to the chapter's source."""
+    to the chapter's source. The footer carries the licence line in the page's language."""
+    from sitetools import strings
+
     text = built_page(built_site, source).read_text(encoding="utf-8")
+    lang = "en" if ".en." in source.name else "zh"
+    footer = text[text.index('<div class="md-copyright">') :]
+    assert footer.count(strings.text("licence", lang)) == 1, f"{source.name}: no licence line"
     links = EDIT_LINK.findall(text)
     expected = chapter_of(source) if source.suffix == ".ipynb" else source
     assert links == [f"{REPO_URL}/edit/main/docs/{expected.relative_to(DOCS).as_posix()}"], (
@@ -407,13 +412,15 @@ def test_the_repository_url_comes_from_repo_url_then_the_git_remote(monkeypatch)
     assert repository.repository_url() is None  # no links rather than a made-up URL
 
 
-def test_no_licence_line_without_a_licence():
-    """The footer carries a licence line only when the repository states a licence."""
-    import yaml
+def test_the_licence_file_states_both_licences():
+    """The footer's licence line (checked on every page above) and LICENSE say the same."""
+    from sitetools import strings
 
-    licensed = any(ROOT.glob("LICENSE*")) or "licen" in (ROOT / "README.md").read_text().lower()
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    assert bool(config.get("copyright")) == licensed
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "MIT License" in text and "CC BY 4.0" in text, "LICENSE names both licences"
+    for lang in strings.LANGS:
+        line = strings.text("licence", lang)
+        assert "CC BY 4.0" in line and "MIT" in line and "LICENSE" in line, line
 
 
 OUTPUT_MARKER = re.compile(r"^<!--\s*pytest-codeblocks:expected-output\s*-->", re.M)
@@ -540,9 +547,12 @@ def test_language_switcher_of_a_notebook_leads_to_its_twin(built_site, notebook)
 
 
 def test_each_language_has_a_404_page_whose_switcher_leads_to_the_other(built_site):
+    from sitetools import strings
+
     for lang, page, other in (("zh", "404.html", "en/404.html"), ("en", "en/404.html", "404.html")):
         text = (built_site / page).read_text(encoding="utf-8")
         assert f'<html lang="{lang}"' in text
+        assert strings.text("licence", lang) in text, f"{page}: no licence line in the footer"
         other_lang = "en" if lang == "zh" else "zh"
         link = re.search(
             rf'<a href="([^"]+)" hreflang="{other_lang}" class="md-select__link"', text

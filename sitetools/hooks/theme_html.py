@@ -9,6 +9,7 @@
   the theme's script forces.
 - The repository link in the header stays a plain link: as a "source" component, Material's script
   would ask the GitHub API for stars and forks, a request to a third-party host on every page.
+- The footer carries the licence line (LICENSE at the repository root says the same).
 """
 
 from __future__ import annotations
@@ -20,10 +21,15 @@ from sitetools import strings
 _PLAIN_TOKEN = re.compile(r'<span class="(?:n|w|o|p)">([^<]*)</span>')
 _SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
 _SOURCE = ' class="md-source" data-md-component="source"'
+_COPYRIGHT = '<div class="md-copyright">'
 
 
 def fix_theme_html(output: str, lang: str) -> str:
     output = _PLAIN_TOKEN.sub(r"\1", output)
     output = output.replace(_SOURCE, ' class="md-source"')
+    licence = strings.text("licence", lang)
+    output = output.replace(
+        _COPYRIGHT, f'{_COPYRIGHT}<div class="md-copyright__highlight">{licence}</div>', 1
+    )
     label = strings.text("search_label", lang)
     return output.replace(_SEARCH_DIALOG, f'{_SEARCH_DIALOG} aria-label="{label}"', 1)
