@@ -48,16 +48,24 @@ def _flags(entry: dict, lang: str) -> str | None:
     return flags or None
 
 
-def _vendor(vendor: dict | None) -> list[str | None]:
-    """The first CPU and its release date; missing where the vendor has none."""
+class _NotReleased(str):
+    """A date cell's text that sorts last, as a missing value does."""
+
+
+def _vendor(vendor: dict | None, lang: str) -> list[str | None]:
+    """The first CPU and its release date; missing where the vendor has none. A CPU that is
+    announced but not released has no date: the cell says so and sorts with the missing."""
     if vendor is None:
         return [None, None]
-    return [html.escape(vendor["cpu"]), vendor["date"]]
+    date = vendor["date"] or _NotReleased(strings.text("isa_not_released", lang))
+    return [html.escape(vendor["cpu"]), date]
 
 
 def _cell(value: object, css: str, label: str) -> str:
     if value is None or value == "":
         return f'<td class="{css}" data-label="{label}" data-missing>{MISSING}</td>'
+    if isinstance(value, _NotReleased):
+        return f'<td class="{css}" data-label="{label}" data-missing>{value}</td>'
     return f'<td class="{css}" data-label="{label}">{value}</td>'
 
 
@@ -68,8 +76,8 @@ def _row(entry: dict, lang: str, labels: list[str]) -> str:
         _flags(entry, lang),
         entry["instructions"],
         entry["announced"],
-        *_vendor(entry["intel"]),
-        *_vendor(entry["amd"]),
+        *_vendor(entry["intel"], lang),
+        *_vendor(entry["amd"], lang),
         entry["width_bits"],
     ]
     cells = "".join(
