@@ -243,16 +243,21 @@ def test_accuracy_falls_with_sparsity_and_fine_tuning_helps(pruned_models):
 
 
 def test_freezing_picks_the_linear_library_by_dtype():
-    """snippets/fusion/linear_dtype.py: fp32 linear layers call MKL's packed GEMM on any x86 CPU;
-    bf16 ones call oneDNN's _linear_pointwise exactly where oneDNN has bf16 kernels."""
+    """snippets/fusion/linear_dtype.py: fp32 linear layers call MKL's packed GEMM on any x86 CPU,
+    and oneDNN's _linear_pointwise when the batch size is dynamic; bf16 ones call oneDNN's
+    _linear_pointwise exactly where oneDNN has bf16 kernels."""
     from helpers import run_snippet
 
     out = run_snippet("fusion/linear_dtype")  # the same run as the page's code-block test
     assert out.returncode == 0, out.stderr[-2000:]
     printed = dict(line.split(": ", 1) for line in out.stdout.splitlines())
     assert printed["fp32 linear layers call"] == "torch.ops.mkl._mkl_linear"
+    dynamic = printed["fp32, dynamic batch size, linear layers call"]
+    assert dynamic == "torch.ops.mkldnn._linear_pointwise"
     has_bf16 = torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    has_fp16 = torch.ops.mkldnn._is_mkldnn_fp16_supported()
     assert printed["oneDNN has bf16 kernels on this CPU"] == ("yes" if has_bf16 else "no")
+    assert printed["oneDNN has fp16 kernels on this CPU"] == ("yes" if has_fp16 else "no")
     bf16_calls = printed["bf16 (autocast) linear layers call, on this CPU"]
     assert ("torch.ops.mkldnn._linear_pointwise" in bf16_calls) == has_bf16
     assert "mkl._mkl_linear" not in bf16_calls

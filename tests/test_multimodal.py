@@ -82,6 +82,9 @@ def test_every_technique_keeps_the_answers(trained):
     }
     for name, run in runs.items():
         assert abs(fusion.accuracy(run, test_x, test_y) - base) < 0.01, name
+    steps = techniques.generated_steps(runs["compiled + freezing"].generated_code)
+    assert steps.count("torch.ops.mkldnn._convolution_pointwise + relu") == 2, steps
+    assert steps.count("torch.ops.mkl._mkl_linear") == 2, steps
     quantized = runs["int8 dynamic (torchao)"]
     assert model.head_module.model[0].weight.dtype == torch.float32, (
         "the original model must not change"

@@ -5,6 +5,7 @@ keep the model's answers. The classifier and its data are those of
 snippets/multimodal/late_fusion.py, repeated here so that this file runs on its own."""
 
 import copy
+import re
 
 import torch
 from torch import nn
@@ -101,8 +102,10 @@ def bf16_autocast(model: nn.Module):
 def compiled(model: nn.Module, example: dict):
     """torch.compile traces through LateFusion's dict of inputs and its ModuleDict of
     encoders. A new batch size compiles again, so every call runs under the freezing
-    patch: a compilation outside it would not freeze the weights."""
+    patch: a compilation outside it would not freeze the weights. The code Inductor
+    generated for `example` is kept as run.generated_code."""
     import torch._inductor.config as inductor_config
+    from torch._inductor.utils import run_and_get_code
 
     fast = torch.compile(copy.deepcopy(model))
 
@@ -110,8 +113,26 @@ def compiled(model: nn.Module, example: dict):
         with inductor_config.patch(freezing=True), torch.no_grad():
             return fast(inputs)
 
-    run(example)
+    _, code = run_and_get_code(run, example)
+    run.generated_code = "\n".join(code)
     return run
+
+
+def generated_steps(code: str) -> list[str]:
+    """The steps of the generated call() in order: library calls (with the post-op
+    fused into a oneDNN convolution) and Inductor's own fused C++ kernels."""
+    steps = []
+    body = code[code.index("def call(") :]
+    for line in body.splitlines():
+        library = re.search(r"= (torch\.ops\.\w+\.\w+)\.default\((.*)", line)
+        kernel = re.match(r"\s*(cpp_fused_\w+)\(", line)
+        if library:
+            post_op = re.search(r"'(\w+)'", library[2])  # _convolution_pointwise's attr
+            fused = f" + {post_op[1]}" if post_op and post_op[1] != "none" else ""
+            steps.append(library[1] + fused)
+        elif kernel:
+            steps.append(kernel[1])
+    return steps
 
 
 def int8_dynamic(model: nn.Module) -> nn.Module:
@@ -139,13 +160,17 @@ if __name__ == "__main__":
     test_x, test_y = make_pairs(2048, seed=1)
     model = train(make_model(), train_x, train_y)
     example = {k: v[:64] for k, v in test_x.items()}
+    runs = variants(model, example)
     with torch.no_grad():
         reference = model(test_x)
-        for name, run in variants(model, example).items():
+        for name, run in runs.items():
             out = run(test_x).float()
             same = (out.argmax(1) == reference.argmax(1)).float().mean().item()
             print(
                 f"{name:<23} accuracy {accuracy(run, test_x, test_y):.1%}, "
                 f"same answer as fp32 {same:.1%}"
             )
+    print("compiled + freezing, the steps of the code Inductor generated:")
+    for step in generated_steps(runs["compiled + freezing"].generated_code):
+        print(f"  {step}")
 # --8<-- [end:techniques]
