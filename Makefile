@@ -13,7 +13,9 @@ ARGS   ?=
 # outside the build machine use PyTorch's CPU wheels (the workflow does):
 #   make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH_INDEX ?=
-PIP    := -m pip install --quiet --disable-pip-version-check $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+# --no-compile: byte-compiling every installed file (torch's thousands) took about half of the
+# install; Python compiles and caches only the modules that are imported, on first import.
+PIP    := -m pip install --quiet --disable-pip-version-check --no-compile $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
 
 .DEFAULT_GOAL := help
 .PHONY: help install serve build lint test bench outputs notebooks clean lock check-python e2e e2e-deps
