@@ -12,6 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
+import fork_runner  # tests/fork_runner.py
 import yaml
 
 from sitetools import make_outputs, snippets
@@ -72,13 +73,18 @@ def run_python_code(
     unset, the folder holds only this file) and deprecations as errors.
 
     beside: the snippet path the block is titled with; the file then has that file's name, so that
-    tracebacks and sys.argv[0] name it. nice: run at that lower priority (background runs)."""
+    tracebacks and sys.argv[0] name it. nice: run at that lower priority (background runs).
+
+    The process is forked from a warm interpreter that has imported torch (tests/fork_runner.py),
+    unless the block sets environment variables: that one gets a fresh interpreter."""
     python = ["nice", "-n", str(nice), sys.executable] if nice else [sys.executable]
     name = Path(beside).name if beside else "block.py"
     env = make_outputs.snippet_env()
     env.pop("PYTHONPATH", None)
     with tempfile.TemporaryDirectory(prefix="block-") as folder:
         (Path(folder) / name).write_text(code, encoding="utf-8")
+        if not fork_runner.SETS_ENVIRONMENT.search(code):
+            return fork_runner.run(Path(folder), name, nice, timeout)
         return subprocess.run(
             [*python, name],
             cwd=folder,
