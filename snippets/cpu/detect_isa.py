@@ -4,7 +4,7 @@ run?
 
 Reads /proc/cpuinfo and compares it with the extensions of the instruction-set page (its
 table, docs/data/isa.yml, is repeated below); then asks PyTorch and oneDNN, because the
-kernel does not print every feature: AMX-FP16, AMX-COMPLEX and AVX10 have no
+kernel does not print every feature: AMX-FP16, AMX-COMPLEX, AMX-FP8 and AVX10 have no
 /proc/cpuinfo flag in any kernel (CPUID leaf 7 sub-leaf 1 EAX bit 21 reports AMX-FP16;
 oneDNN's ISA string names it as float16).
 """
@@ -62,7 +62,9 @@ EXTENSIONS = [
     ("AMX-INT8", "AMX", "amx_int8"),
     ("AMX-FP16", "AMX", ""),
     ("AMX-COMPLEX", "AMX", ""),
+    ("AMX-FP8", "AMX", ""),
     ("AVX10.1", "AVX10", ""),
+    ("AVX10.2", "AVX10", ""),
 ]
 # --8<-- [end:setup]
 
