@@ -99,9 +99,15 @@ def resolve(site: Path, page: Path, url: str) -> tuple[Path, str]:
 
 def test_internal_links_and_anchors_resolve(built_site):
     cache: dict[Path, Page] = {}
+
+    def parsed(path: Path) -> Page:  # each page parsed once (setdefault would parse every time)
+        if path not in cache:
+            cache[path] = Page(path)
+        return cache[path]
+
     broken = []
     for path in html_files(built_site):
-        page = cache.setdefault(path, Page(path))
+        page = parsed(path)
         for url in page.links + page.requests:
             if not url or is_external(url) or url.startswith(("mailto:", "javascript:", "data:")):
                 continue
@@ -109,7 +115,7 @@ def test_internal_links_and_anchors_resolve(built_site):
             if not target.exists():
                 broken.append(f"{path.relative_to(built_site)} -> {url} (no such file)")
             elif fragment and target.suffix == ".html":
-                ids = cache.setdefault(target, Page(target)).ids
+                ids = parsed(target).ids
                 if fragment not in ids:
                     broken.append(
                         f"{path.relative_to(built_site)} -> {url} (no anchor #{fragment})"
