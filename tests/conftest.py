@@ -84,15 +84,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_collection_finish(session):
-    """Start the selected code blocks' runs in the background as soon as the tests are known
-    (helpers.start_runs): the snippets then run while the browser and site tests use the other
-    core."""
+    """Start the background work as soon as the tests are known: the selected code blocks' runs
+    (a module's background_runs, run by helpers.start_runs) and a module's other long jobs
+    (its start_jobs, such as the benchmark runs of tests/test_bench.py). They run while the
+    browser and site tests use the other core."""
     modules = {}
     for item in session.items:
-        if hasattr(getattr(item, "module", None), "background_runs"):
-            modules.setdefault(item.module, []).append(item)
+        module = getattr(item, "module", None)
+        if hasattr(module, "background_runs") or hasattr(module, "start_jobs"):
+            modules.setdefault(module, []).append(item)
     for module, items in modules.items():
-        helpers.start_runs(module.background_runs(items))
+        if hasattr(module, "start_jobs"):
+            module.start_jobs(items)
+        if hasattr(module, "background_runs"):
+            helpers.start_runs(module.background_runs(items))
 
 
 def pytest_sessionfinish(session):

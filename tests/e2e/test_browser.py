@@ -59,8 +59,16 @@ def browser():
         b.close()
 
 
-def page_urls(base: str, folder: Path) -> list[str]:
-    rels = (p.parent.relative_to(folder).as_posix() for p in sorted(folder.rglob("index.html")))
+def page_urls(base: str, folder: Path, notebooks_per_language: int | None = None) -> list[str]:
+    """Every page's URL; with notebooks_per_language, only the first that many notebook pages of
+    each language (they share one template, made by mkdocs-jupyter)."""
+    rels = [p.parent.relative_to(folder).as_posix() for p in sorted(folder.rglob("index.html"))]
+    if notebooks_per_language is not None:
+        kept = []
+        for lang in ("notebooks/", "en/notebooks/"):
+            notebooks = [r for r in rels if r.startswith(lang)]
+            kept += notebooks[:notebooks_per_language]
+        rels = [r for r in rels if "notebooks/" not in r or r in kept]
     return [base if rel == "." else f"{base}{rel}/" for rel in rels]
 
 
@@ -91,10 +99,17 @@ def open_page(browser, url: str):
     return page
 
 
-def test_every_page_loads_clean_and_makes_no_third_party_request(site, browser):
+def test_every_page_loads_clean_and_makes_no_third_party_request(site, browser, request):
+    """Every chapter page, and one notebook page per language: the notebook pages share one
+    template, and loading all of them took a minute of the suite's time. The built HTML of every
+    page, notebooks included, is checked for third-party requests in tests/test_site.py.
+
+    In make test the Lighthouse runs (test_page_budgets) start now and run beside this test."""
+    if LIGHTHOUSE.exists():
+        request.getfixturevalue("lighthouse_runs").start_early()
     base, folder = site
-    urls = page_urls(base, folder)
-    assert len(urls) >= 30
+    urls = page_urls(base, folder, notebooks_per_language=1)
+    assert len(urls) >= 30 and sum("/notebooks/" in u for u in urls) == 2
     problems = []
     batch = 6  # pages loading at once: the browser spreads them over both cores
     for start in range(0, len(urls), batch):
@@ -293,39 +308,72 @@ def median_run(runs: list[dict], category: str) -> dict:
     return sorted(runs, key=lambda r: r["categories"][category]["score"])[len(runs) // 2]
 
 
+class LighthouseRuns:
+    """The Lighthouse runs of this session's budgeted pages, started once (start) and collected
+    (reports). In make test they judge no performance, so they may start early, beside the other
+    browser tests (start_early); make e2e starts them only when their test comes, on an idle
+    machine, since a performance score depends on the load."""
+
+    def __init__(self, base: str, folder: Path, out: Path, judged: bool) -> None:
+        self.judged = judged
+        zh, en = heaviest_chapter(folder, "zh"), heaviest_chapter(folder, "en")
+        self.run_count = {
+            "zh home": HOME_RUNS if judged else 1,
+            "en home": HOME_RUNS if judged else 1,
+            f"zh {zh}": CHAPTER_RUNS if judged else 1,
+            f"en {en}": CHAPTER_RUNS if judged else 1,
+        }
+        targets = {"zh home": "", "en home": "en/", f"zh {zh}": zh, f"en {en}": "en/" + en}
+        if not judged:  # make test: one home page and one chapter, one in each language
+            targets = {name: targets[name] for name in ("zh home", f"en {en}")}
+        self.targets = targets
+        # make test judges only the three categories that do not move between runs, and leaves
+        # out the performance audits (a throttled page-load trace per page, the slowest part).
+        self.categories = ("performance", *JUDGED_ALWAYS) if judged else JUDGED_ALWAYS
+        self.jobs = {
+            (name, run): (base + path, out / f"{i}-{run}.json")
+            for i, (name, path) in enumerate(targets.items())
+            for run in range(self.run_count[name])
+        }
+        # Without the performance audit nothing a run scores depends on the CPU's load, so two
+        # run at once; judged performance runs go one at a time.
+        self.pool = ThreadPoolExecutor(max_workers=1 if judged else 2)
+        self.done: dict | None = None
+
+    def start(self) -> None:
+        if self.done is None:
+            self.done = {
+                key: self.pool.submit(lighthouse, url, report, self.categories)
+                for key, (url, report) in self.jobs.items()
+            }
+
+    def start_early(self) -> None:
+        if not self.judged:
+            self.start()
+
+    def reports(self) -> dict[str, list[dict]]:
+        self.start()
+        reports = {
+            name: [self.done[(name, run)].result() for run in range(self.run_count[name])]
+            for name in self.targets
+        }
+        self.pool.shutdown()
+        return reports
+
+
 @pytest.fixture(scope="module")
-def lighthouse_reports(site, tmp_path_factory, request):
+def lighthouse_runs(site, tmp_path_factory, request):
     if not LIGHTHOUSE.exists():
         pytest.skip("lighthouse is not installed: run `make e2e` (npm ci in tests/e2e)")
     base, folder = site
-    out = tmp_path_factory.mktemp("lighthouse")
-    zh, en = heaviest_chapter(folder, "zh"), heaviest_chapter(folder, "en")
     judged = any(item.get_closest_marker("performance_budget") for item in request.session.items)
-    run_count = {
-        "zh home": HOME_RUNS if judged else 1,
-        "en home": HOME_RUNS if judged else 1,
-        f"zh {zh}": CHAPTER_RUNS if judged else 1,
-        f"en {en}": CHAPTER_RUNS if judged else 1,
-    }
-    targets = {"zh home": "", "en home": "en/", f"zh {zh}": zh, f"en {en}": "en/" + en}
-    # make test judges only the three categories that do not move between runs, and leaves out the
-    # performance audits (a throttled page-load trace per page, the slowest part of a run).
-    categories = ("performance", *JUDGED_ALWAYS) if judged else JUDGED_ALWAYS
-    # Without the performance audit nothing a run scores depends on the CPU's load, so two run at
-    # once; judged performance runs go one at a time.
-    jobs = {
-        (name, run): (base + path, out / f"{i}-{run}.json")
-        for i, (name, path) in enumerate(targets.items())
-        for run in range(run_count[name])
-    }
-    with ThreadPoolExecutor(max_workers=1 if judged else 2) as pool:
-        done = {
-            key: pool.submit(lighthouse, url, report, categories)
-            for key, (url, report) in jobs.items()
-        }
-        reports = {
-            name: [done[(name, run)].result() for run in range(run_count[name])] for name in targets
-        }
+    return LighthouseRuns(base, folder, tmp_path_factory.mktemp("lighthouse"), judged)
+
+
+@pytest.fixture(scope="module")
+def lighthouse_reports(lighthouse_runs, request):
+    judged = lighthouse_runs.judged
+    reports = lighthouse_runs.reports()
     summary = {}
     for name, runs in reports.items():
         summary[name] = {
@@ -377,7 +425,8 @@ def budget_failures(reports: dict, pages: list[str], categories: list[str]) -> l
 
 def test_page_budgets(lighthouse_reports):
     """Accessibility, best practices and SEO of the home page and the heaviest chapter, in both
-    languages."""
+    languages (`make e2e`); `make test` judges the Chinese home page and the heaviest English
+    chapter, to stay within its time budget."""
     failures = budget_failures(
         lighthouse_reports, list(lighthouse_reports), ["accessibility", "best-practices", "seo"]
     )
