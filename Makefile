@@ -13,8 +13,9 @@ ARGS   ?=
 # outside the build machine use PyTorch's CPU wheels (the workflow does):
 #   make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH_INDEX ?=
-# --no-compile: pip byte-compiles on one core; compileall does it on every core after the install
-# (the .pyc files must exist: PYTHONDONTWRITEBYTECODE=1 machines never write them at import).
+# --no-compile: pip byte-compiles on one core; compileall does it on every core after the install,
+# leaving out the packages' own tests and the installers, which nothing imports (the .pyc files
+# must exist beforehand: on machines with PYTHONDONTWRITEBYTECODE=1 an import never writes one).
 PIP    := -m pip install --quiet --disable-pip-version-check --no-compile $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
 
 .DEFAULT_GOAL := help
@@ -36,7 +37,7 @@ $(STAMP): requirements.txt requirements.lock requirements-nodeps.txt pyproject.t
 	$(PY) $(PIP) -r requirements.lock
 	$(PY) $(PIP) --no-deps -r requirements-nodeps.txt
 	$(PY) $(PIP) --no-deps --no-build-isolation -e .
-	$(PY) -m compileall -q -j 0 -x '/py312_intrinsics\.py$$' "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" >/dev/null
+	$(PY) -m compileall -q -j 0 -x '/(tests?|pip|setuptools|debugpy|_vendor)/|/testing/_internal/' "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" >/dev/null
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the pinned dependencies (the other targets do it themselves)
