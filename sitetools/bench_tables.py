@@ -51,7 +51,7 @@ def mediancell(rec: dict | None, lang: str) -> str:
     if rec is None:
         return strings.text("not_on_machine", lang)
     if "skipped" in rec:
-        reason = rec["skipped"].replace('"', "'")
+        reason = strings.skip_reason(rec["skipped"], lang).replace('"', "'")
         return f'<span title="{reason}">{strings.text("not_measured", lang)}</span>'
     flag = " " + strings.text("noisy", lang) if rec.get("noisy") else ""
     return f"{rec['median_s'] * 1e3:.3g} ({rec['iqr_s'] * 1e3:.2g}){flag}"
@@ -159,7 +159,11 @@ def details(ctx: Context, found: list[tuple[dict, dict]]) -> str:
                     str(rec["runs"]),
                 ]
             else:
-                why = rec.get("skipped") or strings.text("same_as", lang, level=rec.get("same_as"))
+                why = (
+                    strings.skip_reason(rec["skipped"], lang)
+                    if "skipped" in rec
+                    else strings.text("same_as", lang, level=rec.get("same_as"))
+                )
                 cells = [
                     strings.variant(rec["variant"], lang),
                     strings.text("not_measured_reason", lang, reason=why),

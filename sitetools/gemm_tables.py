@@ -35,7 +35,8 @@ def render_gemm_table(ctx: Context) -> str:
         for kind, rec in rows:
             name = strings.text("amx_off", lang, dtype=rec["variant"]) if kind else rec["variant"]
             if "median_s" not in rec:
-                reason = strings.text("not_measured_reason", lang, reason=rec["skipped"])
+                why = strings.skip_reason(rec["skipped"], lang)
+                reason = strings.text("not_measured_reason", lang, reason=why)
                 lines.append(f"| {name} | {rec.get('n', '')} | {cell(reason)} | | | | |")
                 continue
             ops = rec["ops_per_s"]
@@ -96,7 +97,8 @@ def render_gpu_gemm_table(ctx: Context) -> str:
         ]
         for rec in entry["records"]:
             if "ops_per_s" not in rec:
-                reason = strings.text("not_measured_reason", lang, reason=rec.get("skipped", "—"))
+                why = strings.skip_reason(rec["skipped"], lang) if "skipped" in rec else "—"
+                reason = strings.text("not_measured_reason", lang, reason=why)
                 row = f"| {rec['variant']} | {rec.get('n', '')} | {cell(reason)} | | | | |"
                 lines.append(row)
                 continue

@@ -57,7 +57,8 @@ def table(entry: dict, lang: str) -> str:
                 )
             elif "skipped" in rec:
                 cells.append(
-                    f'<span title="{rec["skipped"]}">{strings.text("not_measured", lang)}</span>'
+                    f'<span title="{strings.skip_reason(rec["skipped"], lang)}">'
+                    f"{strings.text('not_measured', lang)}</span>"
                 )
             else:
                 flag = " " + strings.text("noisy", lang) if rec.get("noisy") else ""

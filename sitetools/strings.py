@@ -43,6 +43,20 @@ def variant(variant_id: str, lang: str) -> str:
     raise KeyError(f"docs/data/strings.yml has no label for the benchmark variant {variant_id!r}")
 
 
+def skip_reason(text: str, lang: str) -> str:
+    """A benchmark record's skip reason in lang. Records keep the English the benchmark wrote; the
+    Chinese comes from the skip_reasons entry whose pattern matches the whole text."""
+    if lang == "en":
+        return text
+    for entry in table()["skip_reasons"].values():
+        match = re.fullmatch(entry["en"], text)
+        if match:
+            return entry[lang].format(**match.groupdict())
+    raise KeyError(
+        f"docs/data/strings.yml has no skip_reasons entry matching the skip reason {text!r}"
+    )
+
+
 def column(field: str, lang: str) -> str:
     """The head of an optional record field's column."""
     return table()["columns"][field][lang]
