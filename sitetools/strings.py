@@ -45,15 +45,23 @@ def variant(variant_id: str, lang: str) -> str:
 
 def skip_reason(text: str, lang: str) -> str:
     """A benchmark record's skip reason in lang. Records keep the English the benchmark wrote; the
-    Chinese comes from the skip_reasons entry whose pattern matches the whole text."""
-    if lang == "en":
-        return text
+    first skip_reasons entry whose English matches it whole (each {field} standing for any text)
+    gives the fields to fill into lang's text."""
     for entry in table()["skip_reasons"].values():
-        match = re.fullmatch(entry["en"], text)
+        match = _english_pattern(entry["en"]).fullmatch(text)
         if match:
             return entry[lang].format(**match.groupdict())
     raise KeyError(
         f"docs/data/strings.yml has no skip_reasons entry matching the skip reason {text!r}"
+    )
+
+
+@functools.cache
+def _english_pattern(template: str) -> re.Pattern:
+    parts = re.split(r"\{(\w+)\}", template)  # literal, field, literal, field, ..., literal
+    return re.compile(
+        "".join(f"(?P<{part}>.+?)" if i % 2 else re.escape(part) for i, part in enumerate(parts)),
+        re.S,
     )
 
 
