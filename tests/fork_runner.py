@@ -5,8 +5,9 @@ directory and sys.path[0], `__name__ == "__main__"`, the snippet environment (de
 by the block are errors), its own exit status, stdout and stderr. Starting a fresh interpreter
 for each of the suite's ~80 runs spent most of their time importing torch (about 4 s each, 6 s
 with torch.compile's modules on the 2-core machine): a server process imports those modules once
-and forks a child per run, which runs the file with runpy. Nothing else of the server's state
-reaches the child: the server never runs a tensor operation, a compilation or a random draw.
+and forks a child per run, which reseeds the random generators (as a fresh interpreter would)
+and runs the file with runpy. Nothing else of the server's state reaches the child: the server
+never runs a tensor operation, a compilation or a random draw.
 
 A block that changes the environment (os.environ[...] = ..., os.putenv) can depend on when torch
 reads it, so it runs in a fresh interpreter instead (helpers.run_python_code).
@@ -23,6 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from sitetools import make_outputs
@@ -33,10 +35,15 @@ SETS_ENVIRONMENT = re.compile(
 )
 
 SERVER = r"""
-import atexit, json, os, runpy, sys, traceback
+import atexit, json, os, random, runpy, sys, traceback
 import torch, torch._dynamo, torch._inductor.config, torch._inductor.utils  # the warm part
 
 def run(request):
+    # a fresh interpreter seeds its random generators anew: so does each child
+    random.seed()
+    torch.seed()
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
     os.nice(request["nice"])
     for fd, name in ((1, "stdout"), (2, "stderr")):
         target = os.open(request[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -88,28 +95,37 @@ class _Server:
             env=make_outputs.snippet_env(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            text=True,
-            bufsize=1,
         )
-        self._line(timeout=300)  # "ready"
+        self.pending = b""  # bytes read from the server beyond the last complete line
+        if self._line(timeout=300) != "ready":
+            raise RuntimeError("the block runner did not start within 300 s")
 
     def _line(self, timeout: float) -> str | None:
-        """The server's next line; None when none came within timeout."""
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        if not ready:
-            return None
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the block runner exited (code {self.process.wait()})")
-        return line.strip()
+        """The server's next line; None when none came within timeout. Reads the pipe's file
+        descriptor itself: a buffered reader may hold a second line that select cannot see."""
+        deadline = time.monotonic() + timeout
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self.pending:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise RuntimeError(f"the block runner exited (code {self.process.wait()})")
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line.decode().strip()
+
+    def _send(self, request: dict) -> None:
+        self.process.stdin.write(json.dumps(request).encode() + b"\n")
+        self.process.stdin.flush()
 
     def run(self, folder: Path, name: str, nice: int, timeout: float) -> tuple[int, str, str]:
         with tempfile.TemporaryDirectory(prefix="block-output-") as output:
             out, err = Path(output) / "stdout", Path(output) / "stderr"
             request = {"folder": str(folder), "name": name, "nice": nice}
             request |= {"stdout": str(out), "stderr": str(err)}
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
+            self._send(request)
             pid = int(self._line(timeout=60))
             status = self._line(timeout)
             if status is None:
