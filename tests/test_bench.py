@@ -35,10 +35,18 @@ def run_bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     )
 
 
+# The jobs' folders, removed when the session's interpreter exits.
+_SCRATCH = tempfile.TemporaryDirectory(prefix="test-bench-")
+
+
+def _scratch(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=_SCRATCH.name))
+
+
 def _quick_run() -> tuple:
     """make bench QUICK=1 into a copy of the committed records, as a machine with a new fingerprint
     (one thread: no committed record has that identity)."""
-    out = Path(tempfile.mkdtemp(prefix="bench-quick-"))
+    out = _scratch("quick-")
     shutil.copytree(HOSTS, out / "hosts")
     before = {p.name: p.read_bytes() for p in (out / "hosts").glob("*.json")}
     started = time.perf_counter()
@@ -56,7 +64,7 @@ def _quick_run() -> tuple:
 
 def _one_case_then_another() -> tuple:
     """A record of one case (--only bandwidth), then a second run (--only gemm) into a copy."""
-    folder = Path(tempfile.mkdtemp(prefix="bench-merge-"))
+    folder = _scratch("merge-")
     first = run_bench(
         "--quick",
         "--threads",
@@ -84,7 +92,7 @@ def _one_case_then_another() -> tuple:
 
 
 def _plots_only() -> tuple:
-    folder = Path(tempfile.mkdtemp(prefix="bench-plots-"))
+    folder = _scratch("plots-")
     return run_bench("--plots-only", "--figures", str(folder)), folder
 
 
