@@ -62,32 +62,19 @@ def _quick_run() -> tuple:
     return out, result, before, time.perf_counter() - started
 
 
+def only(case: str, folder: Path) -> list[str]:
+    """The arguments of a quick one-thread run of one case into folder, without plots."""
+    return ["--quick", "--threads", "1", "--only", case, "--records", str(folder), "--no-plots"]
+
+
 def _one_case_then_another() -> tuple:
     """A record of one case (--only bandwidth), then a second run (--only gemm) into a copy."""
     folder = _scratch("merge-")
-    first = run_bench(
-        "--quick",
-        "--threads",
-        "1",
-        "--only",
-        "bandwidth",
-        "--records",
-        str(folder / "one"),
-        "--no-plots",
-    )
+    first = run_bench(*only("bandwidth", folder / "one"))
     if first.returncode:
         return folder, first, None
     shutil.copytree(folder / "one", folder / "two")
-    second = run_bench(
-        "--quick",
-        "--threads",
-        "1",
-        "--only",
-        "gemm",
-        "--records",
-        str(folder / "two"),
-        "--no-plots",
-    )
+    second = run_bench(*only("gemm", folder / "two"))
     return folder, first, second
 
 
@@ -325,17 +312,7 @@ def test_a_bad_record_is_refused_in_one_line_naming_file_and_field(
     (work / path.name).write_text(text)
     # in this process: the record is refused before anything is measured, so the command line's
     # own process would spend its time importing torch
-    args = [
-        "--quick",
-        "--threads",
-        "1",
-        "--only",
-        "bandwidth",
-        "--records",
-        str(work),
-        "--no-plots",
-    ]
-    assert cli.main(args) == 2
+    assert cli.main(only("bandwidth", work)) == 2
     stderr = capsys.readouterr().err
     lines = [line for line in stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and path.name in lines[0] and message in lines[0], stderr[-1000:]
