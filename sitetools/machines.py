@@ -134,7 +134,7 @@ def render_recorded_on(ctx: Context, output: str) -> str:
         raise ValueError(f"render:recorded-on {output}: kinds.yml declares no recorded_on for it")
     record = records.read(HOSTS / f"{kind.recorded_on}.json")
     return strings.text(
-        "recorded_on",
+        f"recorded_on_{kind.with_}",
         ctx.lang,
         machine=link(ctx, record),
         torch=record["identity"]["versions"]["torch"],

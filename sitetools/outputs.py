@@ -27,7 +27,8 @@ without
     `cuda`, a CUDA GPU). On a machine that has it the snippet takes another path; the test then
     skips the comparison and names the hardware.
 with
-    The opposite: the output is what the snippet prints on a machine that has the hardware, and
+    The opposite: the output is what the snippet prints on a machine that has the hardware (a
+    CUDA GPU, or `amx`: a CPU with AMX and AVX512-FP16, to show kernels other CPUs cannot), and
     `recorded_on` names the machine record (docs/data/bench/hosts/<slug>.json) of the machine
     that printed it; `snippet` names the snippet when the output's own name is not the
     snippet's. The page shows it beside the ordinary output, labelled with that machine. The
@@ -60,7 +61,12 @@ RERECORD = "make outputs"
 
 from sitetools.output_masks import Mask  # noqa: E402, F401  (the masks kinds.yml names)
 
-HARDWARE = {"cuda": "a CUDA GPU"}
+HARDWARE = {
+    "cuda": "a CUDA GPU",
+    "amx": "AMX with AVX512-FP16 (amx_bf16 and avx512_fp16 in /proc/cpuinfo)",
+}
+# The /proc/cpuinfo flags that stand for a HARDWARE key (a machine has it when it has them all).
+HARDWARE_FLAGS = {"amx": frozenset({"amx_bf16", "avx512_fp16"})}
 
 
 def has(hardware: str) -> bool:
@@ -69,6 +75,11 @@ def has(hardware: str) -> bool:
         import torch
 
         return torch.cuda.is_available()
+    if hardware in HARDWARE_FLAGS:
+        from sitetools.fingerprint import cpuinfo_field, cpuinfo_text
+
+        flags = (cpuinfo_field(cpuinfo_text(), "flags") or "").split()
+        return HARDWARE_FLAGS[hardware] <= set(flags)
     raise ValueError(f"unknown hardware {hardware!r}; known: {', '.join(HARDWARE)}")
 
 

@@ -168,12 +168,18 @@ WITH_HARDWARE = sorted(name for name, kind in KINDS.items() if kind.with_)
 
 @pytest.mark.parametrize("name", WITH_HARDWARE)
 def test_an_output_recorded_with_hardware_names_its_machine_and_sits_under_its_snippet(name):
-    """An output recorded on a machine with a GPU names a committed record of a machine that has
-    one, and each page that shows it shows its snippet's block and the machine line above it."""
+    """An output recorded on a machine with some hardware names a committed record of a machine
+    that has it (a GPU; the CPU flags of `amx`), and each page that shows it shows its snippet's
+    block and the machine line above it."""
     kind = KINDS[name]
-    record = records.read(HOSTS / f"{kind.recorded_on}.json")
-    assert kind.with_ == "cuda" and record["identity"].get("gpu"), (
-        f"{name}: recorded_on {kind.recorded_on} is not a record of a machine with a CUDA GPU"
+    identity = records.read(HOSTS / f"{kind.recorded_on}.json")["identity"]
+    if kind.with_ == "cuda":
+        present = bool(identity.get("gpu"))
+    else:
+        present = outputs.HARDWARE_FLAGS[kind.with_] <= set(identity["isa_flags"])
+    assert present, (
+        f"{name}: recorded_on {kind.recorded_on} is not a record of a machine with "
+        f"{outputs.HARDWARE[kind.with_]}"
     )
     include = f'--8<-- "docs/outputs/{name}.txt"'
     pages = [p for p in all_pages() if include in p.read_text(encoding="utf-8")]

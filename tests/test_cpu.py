@@ -287,16 +287,11 @@ conv_caps = load_snippet("cpu/bf16_conv_caps")
 AVX512_CORE = {"avx512f", "avx512bw", "avx512dq", "avx512vl"}
 
 
-@pytest.fixture(scope="module")
-def caps_printed() -> dict[str, dict[str, str]]:
-    """cap -> {'oneDNN uses': ..., 'fp32 convolution': ..., 'bf16 convolution': ...}, from the
-    snippet's printed output (the same run as the page's code-block test)."""
-    from helpers import run_snippet
-
-    out = run_snippet("cpu/bf16_conv_caps")
-    assert out.returncode == 0, out.stderr[-2000:]
+def parse_caps(text: str) -> dict[str, dict[str, str]]:
+    """cap -> {'oneDNN uses': ..., 'fp32 convolution': ..., 'bf16 convolution': ...,
+    'fp16 convolution': ...}, from the snippet's output."""
     blocks: dict[str, dict[str, str]] = {}
-    for line in out.stdout.splitlines():
+    for line in text.splitlines():
         if line.startswith("ONEDNN_MAX_CPU_ISA="):
             cap = blocks.setdefault(line.split("=")[1].rstrip(":"), {})
         else:
@@ -306,30 +301,83 @@ def caps_printed() -> dict[str, dict[str, str]]:
     return blocks
 
 
-def test_below_avx512_core_bf16_convolutions_do_not_reach_onednn(caps_printed):
-    avx2 = caps_printed["AVX2"]
+@pytest.fixture(scope="module")
+def caps_printed() -> dict[str, dict[str, str]]:
+    """The snippet's output here (the same run as the page's code-block test), parsed."""
+    from helpers import run_snippet
+
+    out = run_snippet("cpu/bf16_conv_caps")
+    assert out.returncode == 0, out.stderr[-2000:]
+    return parse_caps(out.stdout)
+
+
+NOT_ONEDNN = "no oneDNN convolution (PyTorch's own kernel)"
+
+
+def in_onednn(kernel: str, isa: str, dtype: str) -> bool:
+    """A oneDNN convolution kernel generated for `isa` (matched in the name, as oneDNN renames
+    kernels between versions: jit_bf16:avx512_core, brg_conv_fwd:avx10_1_512_amx) on `dtype`."""
+    name, *types = kernel.split()
+    _, colon, generated_for = name.partition(":")
+    return bool(colon) and isa in generated_for and f"src:{dtype}" in types
+
+
+def assert_thresholds(caps: dict[str, dict[str, str]], flags: set[str]) -> None:
+    """Each threshold the page states, for the caps within this CPU's reach (flags)."""
+    avx2 = caps["AVX2"]
     assert avx2["oneDNN uses"] == "Intel AVX2"
     assert avx2["fp32 convolution"] == "jit:avx2 src:f32 wei:f32 dst:f32"
-    assert avx2["bf16 convolution"] == "no oneDNN convolution (PyTorch's own kernel)"
+    assert avx2["bf16 convolution"] == avx2["fp16 convolution"] == NOT_ONEDNN
+    if AVX512_CORE <= flags:  # bf16 from AVX512_CORE on; fp16 not yet
+        assert in_onednn(caps["AVX512_CORE"]["bf16 convolution"], "avx512_core", "bf16")
+        assert caps["AVX512_CORE"]["fp16 convolution"] == NOT_ONEDNN
+    if AVX512_CORE | {"avx512_bf16"} <= flags:  # VDPBF16PS kernels; still no fp16
+        assert in_onednn(caps["AVX512_CORE_BF16"]["bf16 convolution"], "avx512_core_bf16", "bf16")
+        assert caps["AVX512_CORE_BF16"]["fp16 convolution"] == NOT_ONEDNN
+    if AVX512_CORE | {"avx512_fp16"} <= flags:  # fp16 enters oneDNN (ideep's fp16 test)
+        assert in_onednn(caps["AVX512_CORE_FP16"]["fp16 convolution"], "", "f16")
+    if "amx_bf16" in flags:
+        assert in_onednn(caps["AVX512_CORE_AMX"]["bf16 convolution"], "amx", "bf16")
+
+
+def test_below_avx512_core_bf16_and_fp16_convolutions_do_not_reach_onednn(caps_printed):
+    assert_thresholds(caps_printed, set())
 
 
 def test_from_avx512_core_bf16_convolutions_run_in_onednn(caps_printed):
     if not AVX512_CORE <= HOST_FLAGS:
         pytest.skip("this CPU lacks AVX-512 F/BW/DQ/VL (/proc/cpuinfo): no AVX512_CORE for oneDNN")
-    bf16 = caps_printed["AVX512_CORE"]["bf16 convolution"]
-    assert bf16.startswith("jit_bf16:avx512_core ") and "src:bf16" in bf16
+    assert_thresholds(caps_printed, AVX512_CORE)
 
 
 def test_with_avx512_bf16_the_bf16_convolution_gets_its_own_kernel(caps_printed):
     if not AVX512_CORE | {"avx512_bf16"} <= HOST_FLAGS:
         pytest.skip("this CPU lacks AVX512_BF16 (/proc/cpuinfo): no AVX512_CORE_BF16 for oneDNN")
-    assert ":avx512_core_bf16 " in caps_printed["AVX512_CORE_BF16"]["bf16 convolution"]
+    assert_thresholds(caps_printed, AVX512_CORE | {"avx512_bf16"})
+
+
+def test_with_avx512_fp16_the_fp16_convolution_runs_in_onednn(caps_printed):
+    if not AVX512_CORE | {"avx512_fp16"} <= HOST_FLAGS:
+        pytest.skip("this CPU lacks AVX512-FP16 (/proc/cpuinfo): no AVX512_CORE_FP16 for oneDNN")
+    assert_thresholds(caps_printed, AVX512_CORE | {"avx512_fp16"})
 
 
 def test_with_amx_the_bf16_convolution_runs_on_amx(caps_printed):
     if "amx_bf16" not in HOST_FLAGS:
         pytest.skip("this CPU has no AMX (no amx_bf16 in /proc/cpuinfo): nothing to prove")
-    assert "amx" in caps_printed["AVX512_CORE_AMX"]["bf16 convolution"].split()[0]
+    assert_thresholds(caps_printed, HOST_FLAGS)
+
+
+def test_the_output_recorded_on_a_xeon_with_amx_shows_every_threshold():
+    """The page's second output, printed on a CPU that reaches every cap, is checked here on every
+    machine against the same thresholds, with that machine's flags from its record."""
+    from sitetools import outputs, records
+    from sitetools.paths import HOSTS
+
+    kind = outputs.load_kinds()["cpu/bf16_conv_caps_amx"]
+    flags = set(records.read(HOSTS / f"{kind.recorded_on}.json")["identity"]["isa_flags"])
+    assert {"amx_bf16", "avx512_bf16", "avx512_fp16"} | AVX512_CORE <= flags
+    assert_thresholds(parse_caps(kind.path.read_text(encoding="utf-8")), flags)
 
 
 def test_a_cap_above_what_the_cpu_has_changes_nothing(caps_printed):

@@ -1,6 +1,6 @@
-"""Which library runs a bf16 convolution? Cap oneDNN's instruction set step by step.
+"""Which library runs a bf16 or fp16 convolution? Cap oneDNN's ISA step by step.
 
-The same convolution runs in fp32 and under bf16 autocast, in a fresh Python process
+The same convolution runs in fp32, then under bf16 and fp16 autocast, in a fresh process
 per cap (ONEDNN_MAX_CPU_ISA is read once, when oneDNN starts). A cap above what the
 CPU has changes nothing, so each run first prints the ISA oneDNN really uses.
 """
@@ -9,7 +9,13 @@ import os
 import subprocess
 import sys
 
-CAPS = ["AVX2", "AVX512_CORE", "AVX512_CORE_BF16", "AVX512_CORE_AMX"]
+CAPS = [
+    "AVX2",
+    "AVX512_CORE",
+    "AVX512_CORE_BF16",
+    "AVX512_CORE_FP16",
+    "AVX512_CORE_AMX",
+]
 
 WORKLOAD = """
 import torch
@@ -20,6 +26,9 @@ with torch.no_grad():
     conv(x)
     print("== bf16", flush=True)
     with torch.autocast("cpu", dtype=torch.bfloat16):
+        conv(x)
+    print("== fp16", flush=True)
+    with torch.autocast("cpu", dtype=torch.float16):
         conv(x)
 """
 
@@ -37,7 +46,7 @@ def run_capped(cap: str | None) -> subprocess.Popen:
 
 def convolutions(stdout: str) -> dict[str, str]:
     """oneDNN's ISA, and per dtype the convolution it executed ('' when none ran)."""
-    found, section = {"isa": "", "fp32": "", "bf16": ""}, None
+    found, section = {"isa": "", "fp32": "", "bf16": "", "fp16": ""}, None
     for line in stdout.splitlines():
         if line.startswith("== "):
             section = line[3:]
@@ -60,6 +69,6 @@ if __name__ == "__main__":
         found = convolutions(stdout)
         print(f"ONEDNN_MAX_CPU_ISA={cap}:")
         print(f"  oneDNN uses: {found['isa']}")
-        for dtype in ("fp32", "bf16"):
+        for dtype in ("fp32", "bf16", "fp16"):
             ran = found[dtype] or "no oneDNN convolution (PyTorch's own kernel)"
             print(f"  {dtype} convolution: {ran}")
