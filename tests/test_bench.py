@@ -440,6 +440,46 @@ def test_kernels_of_names_the_onednn_convolution():
     assert any(k.startswith("ATen ") for k in found)
 
 
+def test_parse_kernels_reads_primitives_gemm_api_calls_and_mkl():
+    """torch._int_mm reaches oneDNN as a gemm_api call, whose line has no implementation name and
+    writes its descriptors "src_s8::..."; a ladder that missed it would list such a row as ATen
+    alone, which the pages read as PyTorch's own loop."""
+    from sitetools.bench.ladder_worker import parse_kernels
+
+    lines = [
+        "onednn_verbose,v1,primitive,exec,cpu,convolution,jit:avx2,forward_inference,"
+        "src:f32::blocked:abcd::f0 wei:f32::blocked:abcd::f0 bia:undef::undef::: "
+        "dst:f32::blocked:abcd::f0,,alg:convolution_direct,mb1_ic32oc32_ih28oh28kh3,0.1",
+        "onednn_verbose,v1,primitive,exec,cpu,gemm_api,,undef,src_s8::blocked:ab::f0 "
+        "wei_s8::blocked:ab::f0 dst_s32::blocked:ab::f0,,,512x512:512x512,0.1",
+        "onednn_verbose,v1,info,cpu,isa:Intel AVX2",
+        "MKL_VERBOSE SGEMM(N,N,512,512,512,0x7f,0x7f,512,0x7f,512,0x7f,0x7f,512) 1.2ms",
+        "MKL_VERBOSE oneMKL 2024.0 Product build",
+    ]
+    assert parse_kernels(lines, "AVX2") == {
+        "oneDNN convolution jit:avx2 src:f32 wei:f32 bia:undef dst:f32",
+        "oneDNN gemm_api src:s8 wei:s8 dst:s32",
+        "MKL SGEMM (AVX2)",
+    }
+
+
+def test_an_int8_ladder_row_whose_output_equals_fp32s_is_not_timed(monkeypatch):
+    """A quantization that did not take effect (PT2E under torch 2.11 + torchao 0.18 left the CNN
+    in fp32) is recorded as skipped, with the reason, not timed as int8."""
+    import torch
+
+    from sitetools.bench import ladder_worker
+
+    model = torch.nn.Linear(8, 8).eval()
+    x = torch.randn(4, 8)
+    fake = [("MLP int8 torchao dynamic", {"reference": lambda: model(x)}, lambda: lambda: model(x))]
+    monkeypatch.setattr(ladder_worker, "workloads", lambda quick: iter(fake))
+    out = _scratch("int8-") / "not-quantized.json"
+    ladder_worker.main(["avx2", "1", "0", "-", str(out)])
+    (row,) = json.loads(out.read_text())
+    assert row["skipped"].startswith("no quantization took effect") and "median_s" not in row
+
+
 def test_a_crashed_ladder_level_is_recorded_as_skipped_not_hidden(monkeypatch):
     class Crashed:
         returncode, stdout, stderr = -6, "", "*** stack smashing detected ***: terminated\n"

@@ -14,15 +14,36 @@ import os
 import re
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from sitetools import snippets
-from sitetools.bench.measure import Settings, measure
+from sitetools.bench.measure import Settings, invalid, measure, relative_error
 
+# A oneDNN execution line: its kind (convolution, matmul, gemm_api ...), its implementation (empty
+# in gemm_api lines, as for torch._int_mm) and its memory descriptors, read "src:u8:a:blocked:..."
+# in primitive lines and "src_s8::blocked:..." in gemm_api lines.
 ONEDNN_EXEC = re.compile(
-    r"^onednn_verbose,(?:[^,]*,)*?primitive,exec,cpu,([^,]+),([^,]+),[^,]*,([^,]*),"
+    r"^onednn_verbose,(?:[^,]*,)*?primitive,exec,cpu,([^,]+),([^,]*),[^,]*,([^,]*),"
 )
+DATA_TYPE = re.compile(r"([a-z]+)[_:]([a-z0-9]+)")
 MKL_CALL = re.compile(r"^MKL_VERBOSE (?!oneMKL|Intel)(\w+)\(")
+
+
+def parse_kernels(lines: list[str], mkl_cap: str) -> set[str]:
+    """The oneDNN kernels ("oneDNN matmul brg_matmul:avx2 src:u8 wei:s8 dst:f32") and MKL
+    functions ("MKL SGEMM (AVX2)") named in verbose output."""
+    found = set()
+    for line in lines:
+        m = ONEDNN_EXEC.match(line)
+        if m:
+            kinds = [DATA_TYPE.match(md) for md in m.group(3).split()]
+            dtypes = " ".join(f"{k.group(1)}:{k.group(2)}" for k in kinds if k)
+            found.add(" ".join(p for p in ("oneDNN", m.group(1), m.group(2), dtypes) if p))
+        m = MKL_CALL.match(line)
+        if m:
+            found.add(f"MKL {m.group(1)} ({mkl_cap})")
+    return found
 
 
 def kernels_of(fn) -> list[str]:
@@ -46,17 +67,7 @@ def kernels_of(fn) -> list[str]:
             os.close(saved)
         capture.seek(0)
         lines = capture.read().decode(errors="replace").splitlines()
-    found = set()
-    for line in lines:
-        m = ONEDNN_EXEC.match(line)
-        # kind, implementation, and the data types of its memory descriptors ("src:u8 wei:s8 ...")
-        if m:
-            dtypes = " ".join(":".join(md.split(":")[:2]) for md in m.group(3).split())
-            found.add(f"oneDNN {m.group(1)} {m.group(2)} {dtypes}".rstrip())
-        m = MKL_CALL.match(line)
-        if m:
-            mkl_cap = os.environ.get("MKL_ENABLE_INSTRUCTIONS", "uncapped")
-            found.add(f"MKL {m.group(1)} ({mkl_cap})")
+    found = parse_kernels(lines, os.environ.get("MKL_ENABLE_INSTRUCTIONS", "uncapped"))
     found.add(f"ATen {torch.backends.cpu.get_cpu_capability()}")
     return sorted(found)
 
@@ -113,14 +124,14 @@ def workloads(quick: bool):
                 m = int8.torchao_dynamic_int8(copy.deepcopy(model))
                 return lambda: m(x)
 
-            yield f"{label} int8 torchao dynamic", {}, torchao_int8
+            yield f"{label} int8 torchao dynamic", {"reference": partial(model, x)}, torchao_int8
         else:
 
             def pt2e(model=model, x=x):
                 m = int8.compile_int8(int8.pt2e_static_int8(copy.deepcopy(model), x, [x]), x, True)
                 return lambda: m(x)
 
-            yield f"{label} int8 PT2E + freezing", {}, pt2e
+            yield f"{label} int8 PT2E + freezing", {"reference": partial(model, x)}, pt2e
 
 
 def main(argv: list[str]) -> int:
@@ -137,10 +148,16 @@ def main(argv: list[str]) -> int:
         try:
             fn = build()
             with torch.inference_mode():
-                fn()  # first call: compilation and lazy initialisation stay out of the kernel list
+                out = fn()  # first call: compilation and lazy set-up stay out of the kernel list
                 kernels = kernels_of(fn)
                 before = previous.get(name)
-                if before and before["kernels"] == kernels:
+                # an int8 path is timed only if its output shows it computed in int8 (measure.py)
+                reason = "reference" in facts and invalid(
+                    name, relative_error(out, facts["reference"]())
+                )
+                if reason:
+                    result = {"skipped": reason}
+                elif before and before["kernels"] == kernels:
                     result = {"same_as": before["level"]}
                 else:
                     result = measure(fn, settings)
