@@ -281,15 +281,15 @@ def test_triad_computes_and_counts_bytes():
     assert triad.triad_bytes(1000) == 12000
 
 
-# ---- which library runs a bf16 convolution, cap by cap (snippets/cpu/bf16_conv_caps.py) ---------
+# ---- who runs a bf16 or fp16 convolution and matmul, cap by cap (snippets/cpu/bf16_conv_caps.py)
 
 conv_caps = load_snippet("cpu/bf16_conv_caps")
 AVX512_CORE = {"avx512f", "avx512bw", "avx512dq", "avx512vl"}
 
 
 def parse_caps(text: str) -> dict[str, dict[str, str]]:
-    """cap -> {'oneDNN uses': ..., 'fp32 convolution': ..., 'bf16 convolution': ...,
-    'fp16 convolution': ...}, from the snippet's output."""
+    """cap -> {'oneDNN uses': ..., 'fp32 convolution': ..., 'bf16 matmul': ...}, from the
+    snippet's output."""
     blocks: dict[str, dict[str, str]] = {}
     for line in text.splitlines():
         if line.startswith("ONEDNN_MAX_CPU_ISA="):
@@ -311,12 +311,13 @@ def caps_printed() -> dict[str, dict[str, str]]:
     return parse_caps(out.stdout)
 
 
-NOT_ONEDNN = "no oneDNN convolution (PyTorch's own kernel)"
+NOT_CONV = "no oneDNN convolution (PyTorch's own kernel)"
+NOT_MATMUL = "no oneDNN matmul (PyTorch's own kernel)"
 
 
 def in_onednn(kernel: str, isa: str, dtype: str) -> bool:
-    """A oneDNN convolution kernel generated for `isa` (matched in the name, as oneDNN renames
-    kernels between versions: jit_bf16:avx512_core, brg_conv_fwd:avx10_1_512_amx) on `dtype`."""
+    """A oneDNN kernel generated for `isa` (matched in the name, as oneDNN renames kernels
+    between versions: jit_bf16:avx512_core, brg_conv_fwd:avx10_1_512_amx) on `dtype`."""
     name, *types = kernel.split()
     _, colon, generated_for = name.partition(":")
     return bool(colon) and isa in generated_for and f"src:{dtype}" in types
@@ -327,17 +328,26 @@ def assert_thresholds(caps: dict[str, dict[str, str]], flags: set[str]) -> None:
     avx2 = caps["AVX2"]
     assert avx2["oneDNN uses"] == "Intel AVX2"
     assert avx2["fp32 convolution"] == "jit:avx2 src:f32 wei:f32 dst:f32"
-    assert avx2["bf16 convolution"] == avx2["fp16 convolution"] == NOT_ONEDNN
+    assert avx2["bf16 convolution"] == avx2["fp16 convolution"] == NOT_CONV
+    assert avx2["bf16 matmul"] == avx2["fp16 matmul"] == NOT_MATMUL
     if AVX512_CORE <= flags:  # bf16 from AVX512_CORE on; fp16 not yet
-        assert in_onednn(caps["AVX512_CORE"]["bf16 convolution"], "avx512_core", "bf16")
-        assert caps["AVX512_CORE"]["fp16 convolution"] == NOT_ONEDNN
+        core = caps["AVX512_CORE"]
+        assert in_onednn(core["bf16 convolution"], "avx512_core", "bf16")
+        assert in_onednn(core["bf16 matmul"], "", "bf16")  # gemm:jit:bf16 names no ISA
+        assert (core["fp16 convolution"], core["fp16 matmul"]) == (NOT_CONV, NOT_MATMUL)
     if AVX512_CORE | {"avx512_bf16"} <= flags:  # VDPBF16PS kernels; still no fp16
-        assert in_onednn(caps["AVX512_CORE_BF16"]["bf16 convolution"], "avx512_core_bf16", "bf16")
-        assert caps["AVX512_CORE_BF16"]["fp16 convolution"] == NOT_ONEDNN
+        bf16 = caps["AVX512_CORE_BF16"]
+        assert in_onednn(bf16["bf16 convolution"], "avx512_core_bf16", "bf16")
+        assert in_onednn(bf16["bf16 matmul"], "avx512_core_bf16", "bf16")
+        assert (bf16["fp16 convolution"], bf16["fp16 matmul"]) == (NOT_CONV, NOT_MATMUL)
     if AVX512_CORE | {"avx512_fp16"} <= flags:  # fp16 enters oneDNN (ideep's fp16 test)
-        assert in_onednn(caps["AVX512_CORE_FP16"]["fp16 convolution"], "", "f16")
+        fp16 = caps["AVX512_CORE_FP16"]
+        assert in_onednn(fp16["fp16 convolution"], "", "f16")
+        assert in_onednn(fp16["fp16 matmul"], "", "f16")
     if "amx_bf16" in flags:
-        assert in_onednn(caps["AVX512_CORE_AMX"]["bf16 convolution"], "amx", "bf16")
+        amx = caps["AVX512_CORE_AMX"]
+        assert in_onednn(amx["bf16 convolution"], "amx", "bf16")
+        assert in_onednn(amx["bf16 matmul"], "amx", "bf16")
 
 
 def test_below_avx512_core_bf16_and_fp16_convolutions_do_not_reach_onednn(caps_printed):
@@ -387,11 +397,26 @@ def test_a_cap_above_what_the_cpu_has_changes_nothing(caps_printed):
         assert caps_printed[cap] == caps_printed["AVX2"], cap
 
 
-def test_the_summary_reads_bf16_convolution_lines():
-    line = (
+def test_the_summary_reads_each_run_and_only_its_kind_of_kernel():
+    conv = (
         "onednn_verbose,v1,primitive,exec,cpu,convolution,jit_bf16:avx512_core,forward_inference,"
         "src:bf16::blocked:aBcd16b::f0 wei:bf16:a:blocked:ABcd8b16a2b::f0 bia:f32:a:blocked:a::f0 "
         "dst:bf16::blocked:aBcd16b::f0,attr-scratchpad:user,alg:convolution_direct,mb1_ic32oc32,0.1"
     )
-    found = conv_caps.convolutions("== bf16\n" + line)
-    assert found["bf16"] == "jit_bf16:avx512_core src:bf16 wei:bf16 dst:bf16" and not found["fp32"]
+    reorder = (
+        "onednn_verbose,v1,primitive,exec,cpu,reorder,jit:uni,undef,src:bf16::blocked:ab::f0 "
+        "dst:bf16::blocked:AB16b64a2b::f0,,,256x256,0.01"
+    )
+    matmul = (
+        "onednn_verbose,v1,primitive,exec,cpu,matmul,brg_matmul:avx512_core_bf16,undef,"
+        "src:bf16::blocked:ab::f0 wei:bf16:a:blocked:AB16b64a2b::f0 dst:bf16::blocked:ab::f0,"
+        ",,64x256:256x256,0.02"
+    )
+    found = conv_caps.kernels(
+        "\n".join(["== fp32 convolution", "== bf16 convolution", conv, "== bf16 matmul"])
+        + "\n"
+        + "\n".join([reorder, matmul])
+    )
+    assert found["bf16 convolution"] == "jit_bf16:avx512_core src:bf16 wei:bf16 dst:bf16"
+    assert found["bf16 matmul"] == "brg_matmul:avx512_core_bf16 src:bf16 wei:bf16 dst:bf16"
+    assert found["fp32 convolution"] == ""
