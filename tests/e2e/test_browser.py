@@ -435,10 +435,11 @@ def test_page_budgets(lighthouse_reports):
 
 @pytest.mark.performance_budget
 def test_performance_budget(lighthouse_reports):
-    """Performance of the same pages: `make e2e` judges it, `make test` only prints one run per
-    page. Medians measured on the 2-core build machine on 2026-11-25: home pages 0.96-0.99 (single
-    runs 0.90-1.00), heaviest chapters 0.94-0.96 (single runs 0.88-0.99); a CI gate at 0.95 would
-    fail at random (CONTRIBUTING.md)."""
+    """Performance of the same pages: `make e2e` judges it; `make test` leaves it out. On the 2-core
+    AMD EPYC (Lighthouse benchmark index about 1250), late on 2026-11-25: home pages 0.95-0.96,
+    chapters below the budget (mixed precision 0.67-0.86 over six runs, quantization 0.69-0.78,
+    fusion 0.91-0.93); the same mixed-precision page without Material's script scores 0.96-0.98
+    (issue 18). A CI gate at 0.95 would also fail at random (CONTRIBUTING.md)."""
     failures = budget_failures(lighthouse_reports, list(lighthouse_reports), ["performance"])
     assert not failures, "\n".join(failures)
 
