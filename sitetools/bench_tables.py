@@ -47,12 +47,17 @@ def with_case(name: str) -> list[tuple[dict, dict]]:
     return found
 
 
+def skipped_cell(skipped: str, lang: str) -> str:
+    """The "not measured" cell, its reason in lang shown on hover."""
+    reason = strings.skip_reason(skipped, lang).replace('"', "'")
+    return f'<span title="{reason}">{strings.text("not_measured", lang)}</span>'
+
+
 def mediancell(rec: dict | None, lang: str) -> str:
     if rec is None:
         return strings.text("not_on_machine", lang)
     if "skipped" in rec:
-        reason = strings.skip_reason(rec["skipped"], lang).replace('"', "'")
-        return f'<span title="{reason}">{strings.text("not_measured", lang)}</span>'
+        return skipped_cell(rec["skipped"], lang)
     flag = " " + strings.text("noisy", lang) if rec.get("noisy") else ""
     return f"{rec['median_s'] * 1e3:.3g} ({rec['iqr_s'] * 1e3:.2g}){flag}"
 

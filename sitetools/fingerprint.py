@@ -39,6 +39,11 @@ def cpuinfo_text() -> str:
         return ""
 
 
+def host_flags() -> set[str]:
+    """This CPU's /proc/cpuinfo flags (empty off x86 Linux)."""
+    return snippets.load("cpu/detect_isa").cpu_flags(cpuinfo_text())
+
+
 def cpuinfo_field(cpuinfo: str, name: str) -> str | None:
     """The value of the first `name : value` line of a /proc/cpuinfo text."""
     for line in cpuinfo.splitlines():

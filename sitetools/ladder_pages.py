@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 
-from sitetools import machines, records, strings
+from sitetools import bench_tables, machines, records, strings
 from sitetools.bench.ladder_levels import CAP_LIBRARY, LEVELS
 from sitetools.site_data import Context
 
@@ -56,10 +56,7 @@ def table(entry: dict, lang: str) -> str:
                     strings.text("same_as", lang, level=level_label(entry, rec["same_as"], lang))
                 )
             elif "skipped" in rec:
-                cells.append(
-                    f'<span title="{strings.skip_reason(rec["skipped"], lang)}">'
-                    f"{strings.text('not_measured', lang)}</span>"
-                )
+                cells.append(bench_tables.skipped_cell(rec["skipped"], lang))
             else:
                 flag = " " + strings.text("noisy", lang) if rec.get("noisy") else ""
                 cells.append(f"{figure(rec):.3g}{flag}")

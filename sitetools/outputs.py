@@ -76,10 +76,9 @@ def has(hardware: str) -> bool:
 
         return torch.cuda.is_available()
     if hardware in HARDWARE_FLAGS:
-        from sitetools.fingerprint import cpuinfo_field, cpuinfo_text
+        from sitetools.fingerprint import host_flags
 
-        flags = (cpuinfo_field(cpuinfo_text(), "flags") or "").split()
-        return HARDWARE_FLAGS[hardware] <= set(flags)
+        return HARDWARE_FLAGS[hardware] <= host_flags()
     raise ValueError(f"unknown hardware {hardware!r}; known: {', '.join(HARDWARE)}")
 
 

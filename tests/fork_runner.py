@@ -147,6 +147,8 @@ def run(folder: Path, name: str, nice: int, timeout: float) -> subprocess.Comple
         server = _Server()
     try:
         code, stdout, stderr = server.run(folder, name, nice, timeout)
-    finally:
+    except subprocess.TimeoutExpired:  # the server killed the block and goes on
         _idle.put(server)
+        raise
+    _idle.put(server)  # a server that broke (RuntimeError) is not reused
     return subprocess.CompletedProcess([sys.executable, name], code, stdout, stderr)

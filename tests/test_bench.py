@@ -94,16 +94,20 @@ _pool = ThreadPoolExecutor(max_workers=len(JOBS), thread_name_prefix="bench-runs
 _started: dict[str, Future] = {}
 
 
+def _start(name: str) -> Future:
+    if name not in _started:  # each job runs once
+        _started[name] = _pool.submit(JOBS[name])
+    return _started[name]
+
+
 def start_jobs(items) -> None:
     """Start the early jobs whose fixtures the selected items use."""
     for name in {f for item in items for f in item.fixturenames} & EARLY:
-        _started.setdefault(name, _pool.submit(JOBS[name]))
+        _start(name)
 
 
 def job(name: str):
-    if name not in _started:
-        _started[name] = _pool.submit(JOBS[name])
-    return _started[name].result()
+    return _start(name).result()
 
 
 @pytest.fixture(scope="module")

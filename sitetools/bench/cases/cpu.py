@@ -9,11 +9,7 @@ import sys
 
 from sitetools import snippets
 from sitetools.bench.measure import Settings, case, measure, record
-from sitetools.fingerprint import cpuinfo_text
-
-
-def host_flags() -> set[str]:
-    return snippets.load("cpu/detect_isa").cpu_flags(cpuinfo_text())
+from sitetools.fingerprint import host_flags
 
 
 @case("gemm", "GEMM fp32 / bf16 / int8 over sizes")
