@@ -7,6 +7,7 @@ Renderers take the page Context and return Markdown; pages call them with placeh
 from __future__ import annotations
 
 import importlib
+import math
 
 from sitetools import machines, records, strings
 from sitetools.site_data import Context
@@ -32,6 +33,14 @@ def _fmt(value, fmt) -> str:
     if value is None:
         return "—"
     return fmt(value) if callable(fmt) else fmt.format(value)
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """`digits` significant figures, never in exponent form: 1543.2 -> "1540", 1.812 -> "1.81"."""
+    if value == 0:
+        return "0"
+    places = digits - 1 - math.floor(math.log10(abs(value)))
+    return f"{round(value, places):.{max(places, 0)}f}"
 
 
 def cell(text: str) -> str:

@@ -59,7 +59,7 @@ def table(entry: dict, lang: str) -> str:
                 cells.append(bench_tables.skipped_cell(rec["skipped"], lang))
             else:
                 flag = " " + strings.text("noisy", lang) if rec.get("noisy") else ""
-                cells.append(f"{figure(rec):.3g}{flag}")
+                cells.append(bench_tables.significant(figure(rec)) + flag)
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
@@ -79,36 +79,37 @@ CLEAR = 0.10  # a ratio within 10 % of 1 is reported as "no clear change", not a
 def steps(entry: dict, lang: str) -> list[str]:
     """One sentence per level: each workload whose kernels changed, with its speed relative to the
     level below; changes within CLEAR of 1 are listed as kernels that changed without a clear
-    effect."""
+    effect. Workloads timed again with the same kernel names (a oneDNN gemm_api call names no
+    kernel, ladder_worker.names_its_code) get a clause of their own, with their ratios."""
     levels = _levels(entry)
     cell = {(r["level"], r["workload"]): r for r in entry["records"]}
     workloads = list(dict.fromkeys(r["workload"] for r in entry["records"]))
     sep = strings.text("list_sep", lang)
     out = [strings.text("ladder_first", lang, level=level_label(entry, levels[0], lang))]
     for lower, upper in itertools.pairwise(levels):
-        clear, flat = [], []
+        clear, flat, unnamed = [], [], []
         for w in workloads:
             rec = cell.get((upper, w))
             before, now = resolved(entry, cell.get((lower, w))), resolved(entry, rec)
             if rec is None or "same_as" in rec or before is None or now is None:
                 continue
             ratio = before["median_s"] / now["median_s"]
-            if abs(ratio - 1) > CLEAR:
-                clear.append(
-                    strings.text(
-                        "ladder_change", lang, workload=strings.variant(w, lang), ratio=ratio
-                    )
-                )
+            change = strings.text(
+                "ladder_change", lang, workload=strings.variant(w, lang), ratio=ratio
+            )
+            if before["kernels"] == now["kernels"]:
+                unnamed.append(change)
+            elif abs(ratio - 1) > CLEAR:
+                clear.append(change)
             else:
                 flat.append(strings.variant(w, lang))
+        enum = strings.text("enum_sep", lang)
         parts = clear[:]
         if flat:
-            parts.append(
-                strings.text(
-                    "ladder_flat", lang, workloads=strings.text("enum_sep", lang).join(flat)
-                )
-            )
-        if clear or flat:
+            parts.append(strings.text("ladder_flat", lang, workloads=enum.join(flat)))
+        if unnamed:
+            parts.append(strings.text("ladder_unnamed", lang, workloads=enum.join(unnamed)))
+        if clear or flat or unnamed:
             parts.append(strings.text("ladder_unchanged", lang))
         out.append(
             strings.text(

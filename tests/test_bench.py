@@ -484,6 +484,24 @@ def test_an_int8_ladder_row_whose_output_equals_fp32s_is_not_timed(monkeypatch):
     assert row["skipped"].startswith("no quantization took effect") and "median_s" not in row
 
 
+def test_a_gemm_api_row_is_timed_again_at_every_level(monkeypatch):
+    """A gemm_api call names no implementation, so the same kernel list at the next level (VNNI,
+    AMX) may be other code: the row is timed, not recorded as "same kernels as"."""
+    from sitetools.bench import ladder_worker
+
+    listed = ["ATen AVX512", "oneDNN gemm_api src:s8 wei:s8 dst:s32"]
+    fake = [("GEMM int8", {}, lambda: lambda: None)]
+    monkeypatch.setattr(ladder_worker, "workloads", lambda quick: iter(fake))
+    monkeypatch.setattr(ladder_worker, "kernels_of", lambda fn: listed)
+    previous = _scratch("gemm-api-") / "previous.json"
+    previous.write_text(json.dumps({"GEMM int8": {"kernels": listed, "level": "avx512_core"}}))
+    out = previous.with_name("out.json")
+    ladder_worker.main(["avx512_core_bf16", "1", "1", str(previous), str(out)])
+    (row,) = json.loads(out.read_text())
+    assert "same_as" not in row and "median_s" in row
+    assert ladder_worker.names_its_code(["ATen AVX512", "oneDNN matmul brg_matmul:avx2 src:f32"])
+
+
 def test_a_crashed_ladder_level_is_recorded_as_skipped_not_hidden(monkeypatch):
     class Crashed:
         returncode, stdout, stderr = -6, "", "*** stack smashing detected ***: terminated\n"

@@ -452,3 +452,72 @@ def test_tested_with_names_the_locked_versions_and_the_machines(built_site, page
     machines_page = built_site / ("" if lang == "zh" else "en/") / "machines" / "index.html"
     ids = set(re.findall(r'id="([\w-]+)"', machines_page.read_text(encoding="utf-8")))
     assert linked <= ids, f"{url}: links to machines that are not on the Machines page"
+
+
+def ladder_row(workload: str, level: str, kernels: list[str], **measured) -> dict:
+    return {
+        "workload": workload,
+        "level": level,
+        "level_label": level.upper(),
+        "kernels": kernels,
+        "caps": {"ONEDNN_MAX_CPU_ISA": level.upper()},
+        **measured,
+    }
+
+
+def test_the_ladder_table_and_steps_say_what_the_record_says():
+    """Figures in plain digits (1540, not 1.54e+03); a workload whose kernel names did not change
+    but which was timed again (oneDNN gemm_api names no kernel) gets its own clause, not "kernels
+    changed"; "= X" rows are not compared."""
+    from sitetools import ladder_pages
+
+    gemm_api = "oneDNN gemm_api src:s8 wei:s8 dst:s32"
+    conv = "oneDNN convolution jit:avx512_core src:f32 wei:f32 bia:undef dst:f32"
+    entry = {
+        "records": [
+            ladder_row(
+                "GEMM int8",
+                "avx512_core",
+                ["ATen AVX512", gemm_api],
+                median_s=0.2,
+                ops_per_s=1543.2e9,
+            ),
+            ladder_row("CNN fp32", "avx512_core", ["ATen AVX512", conv], median_s=0.004),
+            ladder_row("MLP fp32", "avx512_core", ["ATen AVX512"], median_s=0.001),
+            ladder_row(
+                "GEMM int8",
+                "avx512_core_vnni",
+                ["ATen AVX512", gemm_api],
+                median_s=0.1,
+                ops_per_s=3086.4e9,
+            ),
+            ladder_row(
+                "CNN fp32",
+                "avx512_core_vnni",
+                ["ATen AVX512", conv.replace("jit:", "brg:")],
+                median_s=0.002,
+            ),
+            ladder_row("MLP fp32", "avx512_core_vnni", ["ATen AVX512"], same_as="avx512_core"),
+        ]
+    }
+    for lang, unnamed in (
+        ("en", "timed again because gemm_api names no kernel"),
+        ("zh", "照样重测"),
+    ):
+        table = ladder_pages.table(entry, lang)
+        assert "| 1540 |" in table and "| 3090 |" in table and "e+" not in table, table
+        step = ladder_pages.steps(entry, lang)[1]
+        cnn, gemm = (f"{strings.variant(w, lang)} 2.00×" for w in ("CNN fp32", "GEMM int8"))
+        assert cnn in step and gemm in step and strings.variant("MLP fp32", lang) not in step
+        assert step.index(unnamed) < step.index(gemm) and step.index(cnn) < step.index(unnamed)
+
+
+def test_no_committed_ladder_reuses_a_gemm_api_time():
+    """A "same kernels as" row is never one whose kernels include a oneDNN gemm_api call (see
+    ladder_worker.names_its_code): such a row is measured at every level."""
+    for record in with_case("isa_ladder"):
+        for rec in case_of(record, "isa_ladder")["records"]:
+            assert not ("same_as" in rec and any("gemm_api" in k for k in rec["kernels"])), (
+                f"{record['slug']}: {rec['workload']} @ {rec['level']} reuses {rec['same_as']}'s "
+                'time though gemm_api names no kernel; run make bench ARGS="--only isa_ladder"'
+            )

@@ -3,8 +3,9 @@
     python -m sitetools.bench.ladder_worker LEVEL_ID THREADS QUICK PREVIOUS.json OUT.json
 
 For every workload it first runs one call with oneDNN's and MKL's verbose output on and records
-the kernels that ran; when they equal the previous level's kernels the workload is not timed again
-(the record says "same kernels as" that level), otherwise it is timed with sitetools.bench.measure.
+the kernels that ran; when they equal the previous level's kernels, and every one of them names its
+code, the workload is not timed again (the record says "same kernels as" that level); otherwise it
+is timed with sitetools.bench.measure.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def parse_kernels(lines: list[str], mkl_cap: str) -> set[str]:
         if m:
             found.add(f"MKL {m.group(1)} ({mkl_cap})")
     return found
+
+
+def names_its_code(kernels: list[str]) -> bool:
+    """Whether every kernel in the list names the code that ran. A oneDNN gemm_api call does not:
+    its verbose line leaves the implementation empty, and oneDNN's GEMM driver picks an AVX2,
+    AVX-512 VNNI or AMX kernel under the same name, so equal lists at two levels prove nothing."""
+    return not any(k.startswith("oneDNN gemm_api") for k in kernels)
 
 
 def kernels_of(fn) -> list[str]:
@@ -157,7 +165,7 @@ def main(argv: list[str]) -> int:
                 )
                 if reason:
                     result = {"skipped": reason}
-                elif before and before["kernels"] == kernels:
+                elif before and before["kernels"] == kernels and names_its_code(kernels):
                     result = {"same_as": before["level"]}
                 else:
                     result = measure(fn, settings)
