@@ -252,6 +252,19 @@ def test_int8_matmul_is_the_scalar_fallback_without_avx512_vnni():
         )
 
 
+def test_with_avx512_vnni_int8_matmul_reaches_onednn_even_capped_at_avx2():
+    """quantization: PyTorch tests the CPU, not ONEDNN_MAX_CPU_ISA, so on a CPU with AVX-512 VNNI
+    the ladder's `GEMM int8` row calls oneDNN's gemm_api at every level, the AVX2 cap included."""
+    for record, entry in with_level(applicable("isa_ladder", has_any=(INT8_MM_NEEDS,)), "avx2"):
+        levels = dict.fromkeys(x["level"] for x in entry["records"])
+        for level in levels:
+            found = library_kernels(kernels(record, entry, "GEMM int8", level=level))
+            assert any(k.startswith("oneDNN gemm_api src:s8 wei:s8") for k in found), (
+                f"{record['slug']}: torch._int_mm at {level} ran {found}; "
+                "update docs/quantization.*.md"
+            )
+
+
 def test_torchao_dynamic_int8_is_several_times_slower_without_avx512_vnni():
     for record, entry in applicable("quantization", lacks=(INT8_MM_NEEDS,)):
         assert speedup(record, entry, "int8 dynamic (torchao)", "fp32") < 1 / 3, (
