@@ -50,7 +50,8 @@ def parse_kernels(lines: list[str], mkl_cap: str) -> set[str]:
 def names_its_code(kernels: list[str]) -> bool:
     """Whether every kernel in the list names the code that ran. A oneDNN gemm_api call does not:
     its verbose line leaves the implementation empty, and oneDNN's GEMM driver picks an AVX2,
-    AVX-512 VNNI or AMX kernel under the same name, so equal lists at two levels prove nothing."""
+    AVX-VNNI, AVX-512 VNNI or AMX kernel under the same name (gemm_info.cpp), so equal lists at
+    two levels prove nothing."""
     return not any(k.startswith("oneDNN gemm_api") for k in kernels)
 
 
