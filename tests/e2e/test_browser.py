@@ -467,13 +467,14 @@ def search_results(browser, url: str, query: str):
     for _ in range(3):
         page = open_page(browser, url)
         page.click("input.md-search__input")
+        links = page.locator(".md-search-result__link")
         for _ in range(40):
             page.fill("input.md-search__input", "")
             page.keyboard.type(query, delay=30)
-            page.wait_for_timeout(1000)
-            links = page.locator(".md-search-result__link")
-            if links.count():
-                return page, [links.nth(i).get_attribute("href") for i in range(links.count())]
+            for _ in range(10):  # up to a second for the answer, looked for every 100 ms
+                page.wait_for_timeout(100)
+                if links.count():
+                    return page, [links.nth(i).get_attribute("href") for i in range(links.count())]
         page.context.close()
     return open_page(browser, url), []
 
