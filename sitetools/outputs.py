@@ -23,9 +23,10 @@ host
                A class the tolerance does not name, and every integer not followed by %, is
                compared exactly; so are the words and the layout.
 without
-    The shown output is what the snippet prints on a machine without that hardware (today only
-    `cuda`, a CUDA GPU). On a machine that has it the snippet takes another path; the test then
-    skips the comparison and names the hardware.
+    The shown output is what the snippet prints on a machine without that hardware (`cuda`, a
+    CUDA GPU; `vnni`, AVX-512 VNNI, without which torch._int_mm never reaches oneDNN). On a
+    machine that has it the snippet takes another path; the test then skips the comparison and
+    names the hardware.
 with
     The opposite: the output is what the snippet prints on a machine that has the hardware (a
     CUDA GPU, or `amx`: a CPU with AMX and AVX512-FP16, to show kernels other CPUs cannot), and
@@ -64,9 +65,13 @@ from sitetools.output_masks import Mask  # noqa: E402, F401  (the masks kinds.ym
 HARDWARE = {
     "cuda": "a CUDA GPU",
     "amx": "AMX with AVX512-FP16 (amx_bf16 and avx512_fp16 in /proc/cpuinfo)",
+    "vnni": "AVX-512 VNNI (avx512_vnni in /proc/cpuinfo)",
 }
 # The /proc/cpuinfo flags that stand for a HARDWARE key (a machine has it when it has them all).
-HARDWARE_FLAGS = {"amx": frozenset({"amx_bf16", "avx512_fp16"})}
+HARDWARE_FLAGS = {
+    "amx": frozenset({"amx_bf16", "avx512_fp16"}),
+    "vnni": frozenset({"avx512_vnni"}),
+}
 
 
 def has(hardware: str) -> bool:

@@ -7,6 +7,8 @@ import torch
 from helpers import load_snippet
 from torch import nn
 
+from sitetools.fingerprint import host_flags
+
 int8 = load_snippet("quantization/int8_inference")
 
 
@@ -278,3 +280,71 @@ def test_u8s8_saturates_without_vnni_and_reduce_range_avoids_it():
         assert error["U8S8"] < error["U8S8 + reduce_range"], error
     else:
         assert error["U8S8"] > 1.5 * error["U8S8 + reduce_range"], error
+
+
+# ---- which oneDNN code runs torch._int_mm, cap by cap (snippets/quantization/int_mm_kernels.py) --
+
+int_mm = load_snippet("quantization/int_mm_kernels")
+HOST_FLAGS = host_flags()
+NO_ONEDNN = "no oneDNN kernel (PyTorch's own loop)"
+
+
+def parse_int_mm(text: str) -> dict[str, list[str]]:
+    """cap -> the snippet's lines for it ("compute: ...", "packing: ...")."""
+    blocks: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line.startswith("ONEDNN_MAX_CPU_ISA="):
+            lines = blocks.setdefault(line.split("=")[1].rstrip(":"), [])
+        else:
+            lines.append(line.strip())
+    assert list(blocks) == int_mm.CAPS
+    return blocks
+
+
+def assert_int_mm_kernels(caps: dict[str, list[str]], flags: set[str]) -> None:
+    """The quantization page's bullets, by the instruction set in each kernel's name."""
+    if "avx512_vnni" not in flags:  # torch._int_mm never reaches oneDNN
+        assert all(lines == [NO_ONEDNN] for lines in caps.values()), caps
+        return
+    compute = {cap: lines[0].removeprefix("compute: ") for cap, lines in caps.items()}
+    assert "avx2_gemm_s8u8s32" in compute["AVX2"], compute  # even capped at AVX2
+    if "avx_vnni" in flags:
+        assert "packing: avx2_vnni_u8_copy_*" in caps["AVX2_VNNI"][1], caps["AVX2_VNNI"]
+    assert "avx512_core_gemm_s8u8s32" in compute["AVX512_CORE"], compute
+    assert caps["AVX512_CORE_VNNI"] == caps["AVX512_CORE"]  # the names cannot tell them apart
+    if "amx_int8" in flags:
+        assert "amx_gemm" in compute["AVX512_CORE_AMX"], compute
+
+
+def test_int_mm_kernels_follow_the_cap_on_this_cpu():
+    if "avx512_vnni" not in HOST_FLAGS:
+        pytest.skip(
+            "this CPU lacks AVX-512 VNNI (/proc/cpuinfo): torch._int_mm never reaches oneDNN, "
+            "which the comparison of the shown output checks"
+        )
+    from helpers import run_snippet
+
+    out = run_snippet("quantization/int_mm_kernels")
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert_int_mm_kernels(parse_int_mm(out.stdout), HOST_FLAGS)
+
+
+def test_the_int_mm_output_recorded_on_a_xeon_with_amx_names_each_levels_kernel():
+    """The page's second output, printed on a CPU with VNNI and AMX, is checked here on every
+    machine against the page's bullets, with that machine's flags from its record."""
+    from sitetools import outputs, records
+    from sitetools.paths import HOSTS
+
+    kind = outputs.load_kinds()["quantization/int_mm_kernels_amx"]
+    flags = set(records.read(HOSTS / f"{kind.recorded_on}.json")["identity"]["isa_flags"])
+    assert {"avx512_vnni", "avx_vnni", "amx_int8"} <= flags
+    assert_int_mm_kernels(parse_int_mm(kind.path.read_text(encoding="utf-8")), flags)
+
+
+def test_the_int_mm_summary_groups_packing_kernels_by_family():
+    names = ["avx2_gemm_s8u8s32_kern", "avx2_u8_copy_an_kern", "avx2_u8_copy_bt_kern"]
+    assert int_mm.summary(names) == [
+        "compute: avx2_gemm_s8u8s32_kern",
+        "packing: avx2_u8_copy_* (2 kernels)",
+    ]
+    assert int_mm.summary([]) == [NO_ONEDNN]
