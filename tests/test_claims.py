@@ -18,6 +18,7 @@ import pytest
 from helpers import all_pages, rel
 
 from sitetools import records, site_data
+from sitetools.bench.measure import NOT_QUANTIZED
 
 RECORDS = records.committed()
 
@@ -115,7 +116,7 @@ def with_level(found: list[tuple[dict, dict]], level: str) -> list[tuple[dict, d
 def not_quantized(entry: dict, name: str) -> bool:
     """Whether that int8 row was left untimed because its output equals fp32's (measure.invalid)."""
     rec = next((x for x in entry["records"] if x["variant"] == name), {})
-    return rec.get("skipped", "").startswith("no quantization took effect")
+    return rec.get("skipped", "").startswith(NOT_QUANTIZED)
 
 
 def library_kernels(names: list[str]) -> list[str]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import platform
 import re
 import sys
-from pathlib import Path
 
 import pytest
 import torch
 from helpers import load_snippet
 
 from sitetools import isa_table, site_data
+from sitetools.fingerprint import host_flags
 
 detect = load_snippet("cpu/detect_isa")
 gemm = load_snippet("cpu/gemm")
@@ -19,7 +19,7 @@ triad = load_snippet("cpu/triad")
 verbose = load_snippet("cpu/onednn_verbose")
 ENTRIES = list(site_data.isa_entries())
 ON_X86_LINUX = sys.platform == "linux" and platform.machine() == "x86_64"
-HOST_FLAGS = detect.cpu_flags(Path("/proc/cpuinfo").read_text()) if ON_X86_LINUX else set()
+HOST_FLAGS = host_flags()
 
 PENTIUM4 = (
     "processor\t: 0\nmodel name\t: Intel(R) Pentium(R) 4 CPU 2.80GHz\n"

@@ -114,6 +114,9 @@ NOT_QUANTIZED_BELOW = 1e-5
 WRONG_ABOVE = 1.0
 
 
+NOT_QUANTIZED = "no quantization took effect"  # how the skip reason of such a variant begins
+
+
 def invalid(variant: str, error: float | None) -> str | None:
     """The skip reason of a variant whose output shows it is not what its name says, or None."""
     if error is None:
@@ -122,7 +125,7 @@ def invalid(variant: str, error: float | None) -> str | None:
         return f"the output is wrong: relative error {error:.3g} to fp32, so it is not timed"
     if "int8" in variant and error < NOT_QUANTIZED_BELOW:
         return (
-            f"no quantization took effect: the output equals fp32's "
+            f"{NOT_QUANTIZED}: the output equals fp32's "
             f"(relative error {error:.0e}), so its time is not an int8 time"
         )
     return None
