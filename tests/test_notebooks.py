@@ -223,3 +223,46 @@ def test_every_chapter_links_its_notebook(built_site, lang):
             s for s in scripts if 'src=""' in s or "mathjax" in s.lower() or "https://" in s
         ], name
         assert len(nb_html.encode()) < 400_000, f"{name}: {len(nb_html.encode())} bytes of HTML"
+
+
+def heading_ids_and_contents(html: str) -> tuple[list[str], list[str]]:
+    """The ids of a notebook page's headings and the targets of its table of contents."""
+    ids = re.findall(r'<h[1-6] id="([^"]*)">', html)
+    nav = re.search(r'<nav class="md-nav md-nav--secondary"(.*?)</nav>', html, re.S)
+    return ids, re.findall(r'href="#([^"]*)"', nav.group(1)) if nav else []
+
+
+@pytest.mark.parametrize("lang", make_notebooks.LANGS)
+def test_every_contents_link_of_a_notebook_lands_on_its_heading(built_site, lang):
+    """mkdocs-jupyter slugs a heading's id and its contents link apart (Chinese text, a code span,
+    repeats); the build gives each heading its contents link's id (sitetools/hooks/notebook_pages).
+    A heading with a code span is among them: the quantization chapter's torch._int_mm heading."""
+    folder = built_site / ("en" if lang == "en" else "") / "notebooks"
+    code_headings = 0
+    for page in sorted(folder.glob("*/index.html")):
+        html = page.read_text(encoding="utf-8")
+        ids, contents = heading_ids_and_contents(html)
+        assert contents and len(set(ids)) == len(ids) and "" not in ids, page
+        missing = [c for c in contents if c not in ids]
+        assert not missing, f"{page.relative_to(built_site)}: contents links {missing} land nowhere"
+        code_headings += len(re.findall(r"<h[1-6] id=\"[^\"]*\">[^<]*<code>", html))
+    assert code_headings, "no notebook heading holds a code span, so none tests the slug mismatch"
+
+
+def test_a_notebook_whose_contents_do_not_match_its_headings_fails_the_build():
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from sitetools.hooks import notebook_pages
+
+    link = SimpleNamespace(id="a", children=[])
+    page = SimpleNamespace(toc=[link], file=SimpleNamespace(src_uri="notebooks/x.zh.ipynb"))
+    two = (
+        '<h2 id="">甲<a class="anchor-link" href="#">¶</a></h2>'
+        '<h2 id="">乙<a class="anchor-link" href="#">¶</a></h2>'
+    )
+    with pytest.raises(PluginError, match=r"notebooks/x\.zh\.ipynb: 2 headings but 1 table"):
+        notebook_pages._heading_ids_from_toc(two, page)
+    one = notebook_pages._heading_ids_from_toc(two[: two.index("</h2>") + 5], page)
+    assert one == '<h2 id="a">甲<a class="anchor-link" href="#a">¶</a></h2>'

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from mkdocs.exceptions import PluginError
+
 from sitetools import strings
 from sitetools.hooks.pages import page_language
 from sitetools.site_data import LANG_PATH
@@ -82,22 +84,33 @@ _DOWNLOAD_ICON = (
 _HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">', re.S)
 
 
-def _dedupe_heading_ids(output: str) -> str:
-    """mkdocs-jupyter slugs headings to ASCII: a Chinese heading gets id="", and two headings can
-    share an id, while its table of contents numbers repeats (#_1, #_2 ...; #bf16, #bf16_1). Give
-    the headings those ids, so every link of the table of contents lands."""
-    seen: dict[str, int] = {}
+def _toc_ids(toc) -> list[str]:
+    """The ids of a page's table of contents, every level, in document order."""
+    return [i for link in toc for i in (link.id, *_toc_ids(link.children))]
 
-    def unique(m: re.Match) -> str:
-        base = m.group(2)
-        seen[base] = seen.get(base, 0) + 1
-        if base and seen[base] > 1:
-            anchor = f"{base}_{seen[base] - 1}"
-        else:
-            anchor = base or f"_{seen[base]}"
+
+def _heading_ids_from_toc(output: str, page) -> str:
+    """Give each heading the id its table-of-contents link points at, heading by heading.
+
+    mkdocs-jupyter makes the two separately: the heading ids with its own ASCII slug of the
+    heading's HTML (a Chinese heading gets id="", two headings can share one, a code span's dots
+    stay), the contents with Python-Markdown's slug of the notebook's Markdown (#_1, #_2 ...;
+    #bf16, #bf16_1; no dots). Both list every heading of the notebook's Markdown cells in the
+    same order, so the contents' ids, taken in turn, are the headings' ids."""
+    ids = _toc_ids(page.toc)
+    found = len(_HEADING.findall(output))
+    if found != len(ids):
+        raise PluginError(
+            f"{page.file.src_uri}: {found} headings but {len(ids)} table-of-contents links; "
+            "cannot give the headings the contents' ids"
+        )
+    taken = iter(ids)
+
+    def from_toc(m: re.Match) -> str:
+        anchor = next(taken)
         return f'<h{m.group(1)} id="{anchor}">{m.group(3)}<a class="anchor-link" href="#{anchor}">'
 
-    return _HEADING.sub(unique, output)
+    return _HEADING.sub(from_toc, output)
 
 
 def clean_notebook_page(output: str, page) -> str:
@@ -107,7 +120,7 @@ def clean_notebook_page(output: str, page) -> str:
     and a download button for the .ipynb (Material 9 no longer shows page.nb_url)."""
     output = _MATHJAX.sub("", output).replace("<!-- End of mathjax configuration -->", "")
     output = _MERMAID.sub("", output)
-    output = _dedupe_heading_ids(output)
+    output = _heading_ids_from_toc(output, page)
     output = _STYLE.sub(lambda m: "" if len(m.group(1)) > 100_000 else m.group(0), output)
     name = page.file.src_uri.rsplit("/", 1)[-1]
     label = strings.text("notebook_download", page_language(page))
