@@ -607,3 +607,22 @@ def test_make_serve_serves_the_default_site_url():
     assert default == DEFAULT_SITE_URL
     served = re.search(r"mkdocs serve --dev-addr (\S+)", (ROOT / "Makefile").read_text())[1]
     assert urlsplit(default).netloc == served and urlsplit(default).path == "/"
+
+
+def test_every_page_has_the_light_dark_toggle_and_not_materials_palette_component(built_site):
+    """The build hands the header's palette form from Material's component (two whole-page
+    restyles on every load) to docs/assets/palette.js; a Material whose markup no longer matches
+    sitetools/hooks/theme_html.PALETTE_FORM would quietly mount its component again."""
+    from sitetools.hooks import theme_html
+
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 30
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if "md-header__option" not in text:
+            continue  # a redirect or a figure's page: no header
+        assert 'data-md-component="palette"' not in text, page.relative_to(built_site)
+        assert text.count(theme_html.PALETTE_TOGGLE) == 1, page.relative_to(built_site)
+        assert re.search(r'<script src="[^"]*assets/palette\.js"', text), page.relative_to(
+            built_site
+        )

@@ -10,6 +10,8 @@
 - The repository link in the header stays a plain link: as a "source" component, Material's script
   would ask the GitHub API for stars and forks, a request to a third-party host on every page.
 - The footer carries the licence line (LICENSE at the repository root says the same).
+- The light/dark toggle is driven by docs/assets/palette.js, not by Material's palette component,
+  which restyles the whole page twice on every load (more in that file).
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ _PLAIN_TOKEN = re.compile(r'<span class="(?:n|w|o|p)">([^<]*)</span>')
 _SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
 _SOURCE = ' class="md-source" data-md-component="source"'
 _COPYRIGHT = '<div class="md-copyright">'
+PALETTE_FORM = '<form class="md-header__option" data-md-component="palette">'
+PALETTE_TOGGLE = '<form class="md-header__option" data-palette-toggle>'  # docs/assets/palette.js
 
 
 def fix_theme_html(output: str, lang: str) -> str:
     output = _PLAIN_TOKEN.sub(r"\1", output)
     output = output.replace(_SOURCE, ' class="md-source"')
+    output = output.replace(PALETTE_FORM, PALETTE_TOGGLE, 1)
     licence = strings.text("licence", lang)
     output = output.replace(
         _COPYRIGHT, f'{_COPYRIGHT}<div class="md-copyright__highlight">{licence}</div>', 1

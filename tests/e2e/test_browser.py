@@ -595,3 +595,43 @@ def test_tables_are_readable_on_a_phone(site, browser, path):
         assert table["rows"] == "block" and not table["wide"], table
         assert table["right"] <= PHONE["width"] and table["label"] == table["expected"], table
     page.context.close()
+
+
+# ---- the light/dark toggle (docs/assets/palette.js, in place of Material's palette component) ----
+
+SCHEME = "document.body.getAttribute('data-md-color-scheme')"
+TOGGLE = "form[data-palette-toggle] label:not([hidden])"
+
+
+@pytest.mark.parametrize(
+    ("path", "title"), [("fusion/", "切换到深色模式"), ("en/fusion/", "Switch to dark mode")]
+)
+def test_the_toggle_switches_the_scheme_and_the_next_page_keeps_it(site, browser, path, title):
+    """One label shows, named for the scheme it switches to; a click switches, the browser's
+    colour scheme follows (meta color-scheme), and the next page opens in the chosen scheme."""
+    base, _ = site
+    page = open_page(browser, base + path)
+    assert page.evaluate(SCHEME) == "default"
+    assert page.locator(TOGGLE).count() == 1
+    assert page.locator(TOGGLE).get_attribute("title") == title
+    page.locator(TOGGLE).click()
+    assert page.evaluate(SCHEME) == "slate"
+    assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
+    page.goto(base + path.replace("fusion/", "pruning/"), wait_until="load")
+    assert page.evaluate(SCHEME) == "slate", "the choice was not kept"
+    assert page.locator(TOGGLE).get_attribute("for") == "__palette_0"
+    page.focus("#__palette_1")
+    page.keyboard.press("Enter")
+    assert page.evaluate(SCHEME) == "default", "Enter on the toggle did not switch back"
+    assert not page.errors, page.errors
+    page.context.close()
+
+
+def test_a_reader_whose_system_is_dark_starts_on_the_dark_scheme(site, browser):
+    base, _ = site
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(base + "en/", wait_until="load")
+    assert page.evaluate(SCHEME) == "slate"
+    assert page.locator(TOGGLE).get_attribute("title") == "Switch to light mode"
+    context.close()
