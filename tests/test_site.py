@@ -615,6 +615,10 @@ def test_every_page_has_the_light_dark_toggle_and_not_materials_palette_componen
     sitetools/hooks/theme_html.PALETTE_FORM would quietly mount its component again."""
     from sitetools.hooks import theme_html
 
+    # palette.js names the browser's colour scheme as Material's styles do: slate dark
+    styles = "".join(p.read_text() for p in (built_site / "assets").rglob("*.css"))
+    assert "[data-md-color-scheme=slate]{color-scheme:dark" in styles
+    assert "[data-md-color-scheme=default]{color-scheme:light" in styles
     pages = sorted(built_site.rglob("*.html"))
     assert len(pages) > 30
     for page in pages:

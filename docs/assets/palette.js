@@ -3,19 +3,17 @@
 // header's computed style, and unmarks it a frame later), the largest part of the theme script's
 // cost on a long chapter. The build takes the form away from it (sitetools/hooks/theme_html.py);
 // this does what it did: the same inputs, labels and stored choice (__palette, which the theme's
-// inline script in <head> applies before the first paint), the colour-scheme and theme-color
-// meta tags, and Enter on the toggle moves to the next scheme.
+// inline script in <head> applies before the first paint), the colour-scheme meta tag, and Enter
+// on the toggle moves to the next scheme. Material's component also set a theme-color meta tag
+// from the header's computed style; reading that style costs a whole-page restyle (50-150 ms on
+// the mixed-precision chapter, even once the page is idle), so the browser keeps its own bar colour.
 (function () {
   var form = document.querySelector("form[data-palette-toggle]");
   if (!form) return;
   var inputs = Array.prototype.slice.call(form.querySelectorAll("input[name=__palette]"));
-  var header = document.querySelector("header");
-  var metas = ["color-scheme", "theme-color"].map(function (name) {
-    var meta = document.createElement("meta");
-    meta.name = name;
-    document.head.appendChild(meta);
-    return meta;
-  });
+  var meta = document.createElement("meta");
+  meta.name = "color-scheme";
+  document.head.appendChild(meta);
 
   function colour(input) {
     return {
@@ -24,11 +22,6 @@
       primary: input.getAttribute("data-md-color-primary"),
       accent: input.getAttribute("data-md-color-accent"),
     };
-  }
-  function paintMetas() {  // from the header as drawn, as the theme's component did
-    var style = getComputedStyle(header);
-    metas[0].content = style.colorScheme;
-    metas[1].content = style.backgroundColor;
   }
   function show(index, save) {
     var chosen = colour(inputs[index]);
@@ -40,6 +33,9 @@
       input.checked = i === index;
       input.nextElementSibling.hidden = i !== index;  // the label that switches away from it
     });
+    // Material's palette styles: slate is dark ([data-md-color-scheme=slate]{color-scheme:dark}),
+    // the default scheme light.
+    meta.content = chosen.scheme === "slate" ? "dark" : "light";
     if (save) __md_set("__palette", { index: index, color: chosen });
   }
 
@@ -50,14 +46,11 @@
         return matchMedia(input.getAttribute("data-md-color-media")).matches;
       });
   show(Math.max(0, Math.min(index, inputs.length - 1)), false);
-  // The meta tags wait for the first frame, when the page's style is computed anyway.
-  requestAnimationFrame(function () { setTimeout(paintMetas); });
 
   form.addEventListener("change", function (event) {
     var i = inputs.indexOf(event.target);
     if (i < 0) return;
     show(i, true);
-    paintMetas();
   });
   form.addEventListener("keydown", function (event) {
     if (event.key !== "Enter") return;
