@@ -51,7 +51,10 @@ build: $(STAMP)  ## build the site into site/ (strict: any warning fails)
 lint: $(STAMP)  ## ruff check . (configured in pyproject.toml; make test runs it first)
 	$(VENV)/bin/ruff check .
 
-test: $(STAMP) lint e2e-deps  ## the linter, then the whole suite: snippets, code blocks as rendered, site, bench quick mode, browser, Lighthouse (not performance)
+test: check-python  ## the linter, then the whole suite: snippets, code blocks as rendered, site, bench quick mode, browser, Lighthouse (not performance)
+	@# the Python packages and the browser tools (Chromium, Lighthouse) install at once: both mostly wait
+	@$(MAKE) --no-print-directory --jobs=2 $(STAMP) e2e-deps
+	@$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -m "not performance_budget"
 
 # Browser tests need Debian's chromium (installed with apt-get when run as root) and Lighthouse (npm, pinned

@@ -74,6 +74,12 @@ def test_make_test_runs_the_linter_before_the_suite():
     assert any("ruff check ." in line for line in dry_run("lint"))
 
 
+def test_make_test_installs_the_python_packages_and_the_browser_tools_at_once():
+    """Both installs mostly wait on the network and the disk, so they overlap (issue 16)."""
+    together = [line for line in dry_run("test") if "--jobs=2" in line]
+    assert together and ".venv/.installed" in together[0] and "e2e-deps" in together[0], together
+
+
 def test_torch_index_points_pip_at_the_cpu_wheels_only_when_set():
     installs = [line for line in dry_run("--always-make", "install") if "pip install" in line]
     assert installs and not any("index-url" in line for line in installs), (
