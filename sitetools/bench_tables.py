@@ -36,11 +36,18 @@ def _fmt(value, fmt) -> str:
 
 
 def significant(value: float, digits: int = 3) -> str:
-    """`digits` significant figures, never in exponent form: 1543.2 -> "1540", 1.812 -> "1.81"."""
+    """`digits` significant figures as format's `g` writes them, but never in exponent form:
+    1543.2 -> "1540" (not "1.54e+03"), 1.812 -> "1.81", 1.8 -> "1.8"."""
     if value == 0:
         return "0"
     places = digits - 1 - math.floor(math.log10(abs(value)))
-    return f"{round(value, places):.{max(places, 0)}f}"
+    text = f"{round(value, places):.{max(places, 0)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def milliseconds(seconds: float, digits: int = 3) -> str:
+    """A time in a table's ms column: 1.513 s -> "1510"."""
+    return significant(seconds * 1e3, digits)
 
 
 def cell(text: str) -> str:
@@ -68,7 +75,7 @@ def mediancell(rec: dict | None, lang: str) -> str:
     if "skipped" in rec:
         return skipped_cell(rec["skipped"], lang)
     flag = " " + strings.text("noisy", lang) if rec.get("noisy") else ""
-    return f"{rec['median_s'] * 1e3:.3g} ({rec['iqr_s'] * 1e3:.2g}){flag}"
+    return f"{milliseconds(rec['median_s'])} ({milliseconds(rec['iqr_s'], 2)}){flag}"
 
 
 def speedup(entry: dict, rec: dict | None) -> float | None:
@@ -168,8 +175,8 @@ def details(ctx: Context, found: list[tuple[dict, dict]]) -> str:
             if "median_s" in rec:
                 cells = [
                     strings.variant(rec["variant"], lang),
-                    f"{rec['median_s'] * 1e3:.3g}",
-                    f"{rec['iqr_s'] * 1e3:.2g}",
+                    milliseconds(rec["median_s"]),
+                    milliseconds(rec["iqr_s"], 2),
                     str(rec["runs"]),
                 ]
             else:

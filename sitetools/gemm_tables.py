@@ -4,7 +4,7 @@ a fraction of the best that machine reached (its measured roof), and the theoret
 from __future__ import annotations
 
 from sitetools import machines, records, strings
-from sitetools.bench_tables import cell, with_case
+from sitetools.bench_tables import cell, milliseconds, with_case
 from sitetools.site_data import Context
 
 
@@ -41,7 +41,8 @@ def render_gemm_table(ctx: Context) -> str:
                 continue
             ops = rec["ops_per_s"]
             lines.append(
-                f"| {name} | {rec['n']} | {rec['median_s'] * 1e3:.3g} | {rec['iqr_s'] * 1e3:.2g} | "
+                f"| {name} | {rec['n']} | {milliseconds(rec['median_s'])} | "
+                f"{milliseconds(rec['iqr_s'], 2)} | "
                 f"{rec['runs']} | {ops / 1e9:.1f} | {ops / roofs[rec['variant']]:.0%} |"
             )
         lines += ["", peak_sentence(r, roofs, lang)]
@@ -104,8 +105,8 @@ def render_gpu_gemm_table(ctx: Context) -> str:
                 continue
             ops = rec["ops_per_s"]
             lines.append(
-                f"| {rec['variant']} | {rec['n']} | {rec['median_s'] * 1e3:.3g} | "
-                f"{rec['iqr_s'] * 1e3:.2g} | {ops / 1e12:.0f} | {ops / roof:.0%} | "
+                f"| {rec['variant']} | {rec['n']} | {milliseconds(rec['median_s'])} | "
+                f"{milliseconds(rec['iqr_s'], 2)} | {ops / 1e12:.0f} | {ops / roof:.0%} | "
                 f"{ops / best[rec['variant']]:.0%} |"
             )
         out.append("\n".join(lines))
